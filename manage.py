@@ -15,7 +15,9 @@ from services.cli_errors import BadInput
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="manage.py", description="KAP Caseload command line")
-    parser.add_argument("--db", metavar="URL", help="SQLAlchemy database URL (default: DATABASE_URL, else the embedded SQLite file)")
+    parser.add_argument(
+        "--db", metavar="URL", help="SQLAlchemy database URL (default: DATABASE_URL, else the embedded SQLite file)"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     sub.add_parser("init-db", help="create or upgrade the schema")

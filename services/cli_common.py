@@ -35,8 +35,15 @@ def open_database(args: argparse.Namespace, *, require_schema: bool = True) -> E
     return engine
 
 
-def audit_command(engine: Engine, command: str, *, scope: str | None = None, outcome: str = "success",
-                  detail: dict[str, Any] | None = None, patient_id: str | None = None) -> None:
+def audit_command(
+    engine: Engine,
+    command: str,
+    *,
+    scope: str | None = None,
+    outcome: str = "success",
+    detail: dict[str, Any] | None = None,
+    patient_id: str | None = None,
+) -> None:
     """The one audit row each command writes (SPEC §8)."""
     audit.write(
         engine,

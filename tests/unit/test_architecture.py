@@ -54,7 +54,9 @@ def test_no_raw_html_anywhere() -> None:
         for path in _modules(layer)
         if "unsafe_allow_html=True" in path.read_text(encoding="utf-8").replace(" ", "")
     ]
-    offenders += ["dashboard.py"] if "unsafe_allow_html=True" in (REPO / "dashboard.py").read_text().replace(" ", "") else []
+    offenders += (
+        ["dashboard.py"] if "unsafe_allow_html=True" in (REPO / "dashboard.py").read_text().replace(" ", "") else []
+    )
     assert offenders == []
 
 
