@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, select, text
+from sqlalchemy.exc import DBAPIError
 
 from db import audit
 from db.engine import UnitOfWork, make_engine, read_session
@@ -28,6 +31,29 @@ def _manage(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.fixture
+def attacker(engine: Engine) -> Iterator[None]:
+    """Play an attacker with owner rights: drop the triggers that refuse UPDATE/DELETE.
+
+    The PostgreSQL test database is shared by the whole run, so the guard is put back after.
+    """
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("DROP TRIGGER audit_log_append_only ON audit_log"))
+        else:
+            conn.execute(text("DROP TRIGGER audit_log_no_update"))
+            conn.execute(text("DROP TRIGGER audit_log_no_delete"))
+    yield
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
+                    "FOR EACH ROW EXECUTE FUNCTION kap_refuse_history_change()"
+                )
+            )
+
+
 def _write_events(engine: Engine, count: int) -> None:
     for n in range(count):
         audit.write(
@@ -45,7 +71,7 @@ def test_intact_chain_verifies(db_url: str, engine: Engine) -> None:
     assert "intact" in result.stdout
 
 
-def test_altered_row_is_reported(db_url: str, engine: Engine) -> None:
+def test_altered_row_is_reported(db_url: str, engine: Engine, attacker: None) -> None:
     """Changing any field of a row breaks the chain at that row (exit 1, row named)."""
     _write_events(engine, 4)
     with engine.begin() as conn:
@@ -56,7 +82,7 @@ def test_altered_row_is_reported(db_url: str, engine: Engine) -> None:
     assert f"row {second}" in result.stderr
 
 
-def test_deleted_row_is_reported(db_url: str, engine: Engine) -> None:
+def test_deleted_row_is_reported(db_url: str, engine: Engine, attacker: None) -> None:
     """Removing a row breaks the link of the row after it."""
     _write_events(engine, 4)
     with engine.begin() as conn:
@@ -65,6 +91,14 @@ def test_deleted_row_is_reported(db_url: str, engine: Engine) -> None:
     result = _manage(db_url, "audit", "verify")
     assert result.returncode == 1
     assert f"row {ids[2]}" in result.stderr
+
+
+@pytest.mark.parametrize("statement", ["UPDATE audit_log SET actor = 'mallory'", "DELETE FROM audit_log"])
+def test_database_refuses_to_change_audit_rows(engine: Engine, statement: str) -> None:
+    """The database itself refuses UPDATE and DELETE on the audit log."""
+    _write_events(engine, 1)
+    with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
+        conn.execute(text(statement))
 
 
 def test_chain_links_every_row(engine: Engine) -> None:
