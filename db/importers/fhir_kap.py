@@ -141,8 +141,6 @@ class _KapReader:
         username = _username(_identifier(resource.get("identifier"), USERNAME_SYSTEM), "identifier")
         name = _first(resource.get("name")) or {}
         display_name = _cell(cv.name, str(name.get("text") or ""), "name.text")
-        if not display_name:
-            raise MappingError("name.text", "missing: a clinician needs a display name")
         role = _choice(_extension(resource, ROLE_EXTENSION, "valueCode"), ROLES, "extension role")
         supervisor = _extension(resource, SUPERVISOR_EXTENSION, "valueString")
         self.batch.clinicians.append(
@@ -184,8 +182,8 @@ class _KapReader:
         resource = entry.resource
         kind_code = next(c for t in resource.get("type") or [] if (c := _system_code(t, SESSION_KIND_SYSTEM)))
         kind = _choice(kind_code, SESSION_KINDS, "type")
-        period = resource.get("period") if isinstance(resource.get("period"), dict) else {}
-        if not period.get("start"):
+        period = resource.get("period")
+        if not isinstance(period, dict) or not period.get("start"):
             raise MappingError("period.start", "missing: the session has no start time")
         started_at = parse_time(period["start"], "period.start", self.tz)
         participant = _first(resource.get("participant")) or {}
