@@ -97,3 +97,16 @@ def instrument_named(name: str) -> Instrument | None:
         if key.upper() == wanted:
             return instrument
     return None
+
+
+def scoring_domains(instrument: Instrument) -> tuple[tuple[int, ...], ...]:
+    """The total as a sum of domains, each counting its worst item (vectorised scoring uses this).
+
+    A plain sum is one domain per item; QIDS-SR16 pools sleep, appetite/weight and
+    psychomotor items as its scoring manual says. Empty for instruments without a total.
+    """
+    if not instrument.has_total:
+        return ()
+    if instrument.name == "QIDS-SR16":
+        return ((1, 2, 3, 4), (5,), (6, 7, 8, 9), (10,), (11,), (12,), (13,), (14,), (15, 16))
+    return tuple((n,) for n in range(1, instrument.items + 1))
