@@ -27,19 +27,41 @@ class PasswordRejected(ValueError):
     """The password does not meet the policy; the message says why (never echoes it)."""
 
 
-def check_policy(password: str) -> None:
+_SEQUENCES = ("abcdefghijklmnopqrstuvwxyz", "01234567890", "qwertyuiopasdfghjklzxcvbnm")
+
+
+def _is_common(password: str) -> bool:
+    # NIST SP 800-63B §3.1.1.2: a listed password with padding, case or a digit/symbol tail
+    # ("Password123!", " letmein ") is as guessable as the listed one.
+    lowered = password.strip().lower()
+    return lowered in COMMON_PASSWORDS or lowered.rstrip("0123456789!@#$%^&*.?_-+= ") in COMMON_PASSWORDS
+
+
+def _is_trivial(password: str) -> bool:
+    # One repeated character, or a straight run up or down ("zzzzzzzz", "23456789", "hgfedcba").
+    lowered = password.lower()
+    if len(set(lowered)) == 1:
+        return True
+    return any(lowered in run or lowered in run[::-1] for run in _SEQUENCES)
+
+
+def check_policy(password: str, *, username: str | None = None) -> None:
     if len(password) < MIN_LENGTH:
         raise PasswordRejected(f"a password needs at least {MIN_LENGTH} characters")
     if len(password.encode("utf-8")) > BCRYPT_MAX_BYTES:
         raise PasswordRejected(f"a password may be at most {BCRYPT_MAX_BYTES} bytes (bcrypt's limit)")
-    if password.lower() in COMMON_PASSWORDS:
+    if _is_common(password):
         raise PasswordRejected("that password is on the list of the most common passwords; choose another")
+    if _is_trivial(password):
+        raise PasswordRejected("a password may not be one repeated character or a straight run of keys")
+    if username and len(username) >= 3 and username.lower() in password.lower():
+        raise PasswordRejected("a password may not contain the username")
 
 
-def hash_password(password: str, *, enforce_policy: bool = True) -> str:
+def hash_password(password: str, *, enforce_policy: bool = True, username: str | None = None) -> str:
     """A bcrypt hash (cost 12). The demo clinic's shared password skips the policy."""
     if enforce_policy:
-        check_policy(password)
+        check_policy(password, username=username)
     elif len(password.encode("utf-8")) > BCRYPT_MAX_BYTES:
         raise PasswordRejected(f"a password may be at most {BCRYPT_MAX_BYTES} bytes (bcrypt's limit)")
     return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(rounds=BCRYPT_COST)).decode("ascii")
