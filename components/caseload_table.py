@@ -23,6 +23,7 @@ COLUMNS = [
     "Patient",
     "Needs attention",
     "SI (latest)",
+    "Latest note",
     "Latest PHQ-9",
     "PHQ-9 trend",
     "Change",
@@ -107,6 +108,7 @@ def caseload_frame(rows: tuple[CaseloadRow, ...] | list[CaseloadRow], as_of: dt.
             "Change": change_text(row),
             "Outcome": outcome_text(row.outcome_status),
             "SI (latest)": si_text(row, as_of),
+            "Latest note": note_risk_text(row, as_of),
             "Last session": _session_text(row.last_session, row.last_session_kind, "none yet"),
             "Next session": _session_text(row.next_session, row.next_session_kind, "none scheduled"),
             "PHQ-9 trend": list(row.phq9_trend),
@@ -133,6 +135,7 @@ def render_caseload_table(rows: tuple[CaseloadRow, ...], as_of: dt.date, key: st
             "Patient": st.column_config.TextColumn(width=150, pinned=True),
             "Needs attention": st.column_config.TextColumn(width=310),
             "SI (latest)": st.column_config.TextColumn(width=150),
+            "Latest note": st.column_config.TextColumn(width=170),
             "Latest PHQ-9": st.column_config.TextColumn(width=210),
             "PHQ-9 trend": st.column_config.LineChartColumn(y_min=0, y_max=27, width=80),
         },
@@ -141,3 +144,13 @@ def render_caseload_table(rows: tuple[CaseloadRow, ...], as_of: dt.date, key: st
     if selected and selected[0] < len(frame):
         return str(frame.iloc[selected[0]]["patient_id"])
     return None
+
+
+def note_risk_text(row: CaseloadRow, as_of: dt.date) -> str:
+    """`⚠ risk language · 2 days ago` when the latest note has risk language (issue 9); blank otherwise.
+
+    Blank, not "none": note analysis finding nothing is no statement that the patient is safe.
+    """
+    if row.latest_note_risk_on is None:
+        return ""
+    return f"⚠ risk language · {_days((as_of - row.latest_note_risk_on).days)}"

@@ -14,6 +14,7 @@ from components.dosing_table import render_dosing_table
 from components.downloads import export_buttons
 from components.flag_cards import render_flag_cards
 from components.guard import require_login
+from components.note_summaries import render_notes_digest
 from components.notes_list import render_notes
 from components.outcome_summary import render_outcomes
 from components.patient_header import render_header
@@ -67,7 +68,8 @@ st.markdown("#### Timeline")
 render_timeline(view.timeline, key=f"timeline_{view.header.patient_id}")
 st.markdown("#### Doses")
 render_dosing_table(view.dosing)
-st.markdown("#### Notes (newest first)")
+render_notes_digest(view.notes_digest)  # latest integration notes, themes, intentions (issue 9)
+st.markdown("#### All notes (newest first)")
 render_notes(view.notes)
 st.markdown("#### Export")
 export_buttons(engine, user, patient_id=view.header.patient_id, key="patient_export")

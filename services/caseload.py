@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import replace
 
 import pandas as pd
 from sqlalchemy import Engine, select
@@ -19,6 +20,7 @@ from db.models import Patient
 from services import clock
 from services.access import patients_in_scope
 from services.auth import CurrentUser
+from services.notes_view import latest_note_risk_days
 from services.patient_records import PatientRecords, load_patient_records
 from services.views import CaseloadRow, CaseloadView, FlagSummary
 
@@ -48,6 +50,7 @@ def caseload(
     records = load_patient_records(engine, in_scope, as_of=as_of, rules=rules)
     therapists = tuple(sorted(set(records.patients["therapist"]))) if not records.patients.empty else ()
     rows = [row for row in build_rows(records) if _keep(row, flag_kind, phase, therapist)]
+    rows = with_note_risk(engine, rows, records.cutoff)
     return CaseloadView(as_of=records.as_of, rows=tuple(sort_rows(rows)), therapists=therapists, rule_set=rules.label())
 
 
@@ -140,3 +143,9 @@ def therapists_in_scope(engine: Engine, user: CurrentUser) -> list[str]:
         return []
     with read_session(engine) as session:
         return sorted(set(session.scalars(select(Patient.therapist).where(Patient.patient_id.in_(ids)))))
+
+
+def with_note_risk(engine: Engine, rows: list[CaseloadRow], cutoff: dt.datetime) -> list[CaseloadRow]:
+    """Mark the rows whose latest note has risk language (issue 9): only those latest notes are analysed."""
+    risky = latest_note_risk_days(engine, [row.patient_id for row in rows], cutoff)
+    return [replace(row, latest_note_risk_on=risky[row.patient_id]) if row.patient_id in risky else row for row in rows]

@@ -19,6 +19,7 @@ from db.engine import read_session
 from db.models import Note
 from services.access import open_patient
 from services.auth import CurrentUser
+from services.notes_view import notes_digest, risk_dict
 from services.patient_records import PatientRecords, load_patient_records
 from services.safety import flag_cards
 from services.views import NoteView, OutcomeLine, PatientHeader, PatientView, TimelineFrames
@@ -34,15 +35,17 @@ def patient_view(
     """Everything the patient page shows; raises `AccessDenied` (audited) when not allowed."""
     card = open_patient(engine, user, patient_id)
     records = load_patient_records(engine, [card.patient_id], as_of=as_of, rules=rules, store_flags=True)
+    notes = tuple(patient_notes(engine, card.patient_id, records))
     return PatientView(
         header=_header(records, card.patient_id),
         outcomes=_outcomes(records, card.patient_id),
         timeline=timeline_frames(records, card.patient_id),
         flags=tuple(flag_cards(records, [card.patient_id])),
         dosing=dosing_frame(records, card.patient_id),
-        notes=tuple(patient_notes(engine, card.patient_id, records)),
+        notes=notes,
         as_of=records.as_of,
         rule_set=rules.label(),
+        notes_digest=notes_digest(notes),
     )
 
 
@@ -190,7 +193,5 @@ def _analysis(text: str) -> dict[str, Any]:
     return {
         "summary": tuple(sentence.text for sentence in result.summary),
         "themes": tuple(result.themes),
-        "risk_sentences": tuple(
-            {"text": r.text, "denial": r.denial, "start": r.start, "end": r.end} for r in result.risk_sentences
-        ),
+        "risk_sentences": tuple(risk_dict(r) for r in result.risk_sentences),  # with categories (issue 9)
     }

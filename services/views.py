@@ -50,6 +50,7 @@ class CaseloadRow:
     next_session_kind: str | None
     phq9_trend: tuple[int, ...]
     latest_record_at: dt.datetime | None
+    latest_note_risk_on: dt.date | None = None  # the latest note's day, when it has risk language (issue 9)
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,7 @@ class PatientView:
     notes: tuple[NoteView, ...]
     as_of: dt.date
     rule_set: str
+    notes_digest: NotesDigest | None = None  # latest integration notes, themes, intentions (issue 9)
 
 
 @dataclass(frozen=True)
@@ -179,3 +181,23 @@ class SafetyView:
     open_flags: tuple[FlagCard, ...]
     history: tuple[FlagTransitionRow, ...]
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class IntentionLine:
+    """An intention set in a preparation note, and whether later integration notes speak to it."""
+
+    text: str
+    set_on: dt.date  # the preparation note's day (clinic-local)
+    addressed: bool
+    shared_themes: tuple[str, ...]  # the integration themes that share its words: why "addressed"
+    integration_notes_after: int  # how many integration notes could have spoken to it
+
+
+@dataclass(frozen=True)
+class NotesDigest:
+    """What the patient page shows of the notes before the full list (issue 9)."""
+
+    latest_integration: tuple[NoteView, ...]  # newest first
+    recurring_themes: tuple[str, ...]
+    intentions: tuple[IntentionLine, ...]  # in the order they were set

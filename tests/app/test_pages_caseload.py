@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
+from tests.app.notes_records import add_notes
 from tests.app.pages_harness import clinic, page_text, run_page
 
 __all__ = ["clinic"]
@@ -54,3 +55,12 @@ def test_therapist_has_no_therapist_filter(clinic: Engine) -> None:
     """The therapist filter is for supervisors and admins only."""
     app = run_page("caseload", "therapist")
     assert "Therapist" not in [box.label for box in app.selectbox]
+
+
+def test_latest_note_with_risk_language_is_marked(clinic: Engine) -> None:
+    """Ada's latest note speaks of being a burden: marked, with its age; Ben's only denies SI: no marker."""
+    add_notes(clinic)
+    table = run_page("caseload", "therapist").dataframe[0].value.set_index("Patient")
+    assert table.loc["Ada Lane", "Latest note"] == "⚠ risk language · 3 days ago"
+    assert table.loc["Ben Ortiz", "Latest note"] == ""
+    assert table.loc["Cara Wu", "Latest note"] == ""

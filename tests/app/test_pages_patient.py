@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, select
 
+from components.plain import escape_markdown
 from db.engine import read_session
 from db.models import Flag, FlagTransition
 from services.patient_view import patient_view
 from services.safety import resolve
+from tests.app.notes_records import BURDEN, GARDEN_NOTE, add_notes
 from tests.app.pages_harness import USERS, clinic, page_text, run_page
 
 __all__ = ["clinic"]
@@ -95,3 +97,19 @@ def test_preparation_patient_shows_no_data_as_no_data(clinic: Engine) -> None:
     assert "SI: no SI data" in text
     assert "No complete assessment yet" in text
     assert "No doses given yet." in text
+
+
+def test_latest_integration_note_cards_show_risk_the_summary_left_out(clinic: Engine) -> None:
+    """The card shows the burden sentence as risk language though the summary skipped it; intentions below."""
+    add_notes(clinic)
+    app = _open("KAP-0001")
+    assert not app.exception
+    assert "Latest integration notes" in page_text(app)
+    view = patient_view(clinic, USERS["therapist"], "KAP-0001")
+    assert view.notes_digest is not None
+    card = view.notes_digest.latest_integration[0]
+    assert card.text == GARDEN_NOTE and BURDEN not in card.summary
+    assert escape_markdown(f"Risk language (burden): {BURDEN}") in [e.value for e in app.error]
+    assert [t.value for t in app.text].count(GARDEN_NOTE) == 2  # the card's expander and the full list
+    intentions = next(t.value for t in app.dataframe if "Intention" in t.value.columns)
+    assert intentions.iloc[0]["Addressed in integration"].startswith("yes")
