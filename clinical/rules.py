@@ -127,3 +127,16 @@ def _plain(value: Any) -> Any:
 
 
 DEFAULT_RULES = Rules()
+
+
+@dataclass(frozen=True)
+class TeamOutcomeRules:
+    """Cohorts and windows of the supervisor's team outcomes (consultation view, issue 10)."""
+
+    cohort_min_phq9_baseline: int = 10  # response/remission: a baseline where response means something
+    cohort_min_doses: int = 4  # … and a course long enough to judge
+    dropout_gap_days: int = 28  # one dose and none in the following 28 days = dropout after dose 1
+    flag_burden_days: int = 90  # flags raised per therapist in this many days up to the evaluation day
+
+
+DEFAULT_TEAM_RULES = TeamOutcomeRules()

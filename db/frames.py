@@ -20,6 +20,7 @@ from db.models import DOSING_FIELDS, ITEM_COLUMNS, Assessment, Flag, FlagTransit
 
 # Ids per IN (…) list: well under SQLite's and PostgreSQL's parameter limits.
 _CHUNK = 5_000
+_FETCH_ROWS = 50_000  # rows turned into a DataFrame at a time (bounds the evaluation's memory)
 _INT_DOSING = (
     *("bp_pre_sys", "bp_pre_dia", "bp_post_sys", "bp_post_dia", "bp_peak_sys", "bp_peak_dia"),
     *("heart_rate", "spo2_min", "cadss", "observed_minutes"),
@@ -39,14 +40,22 @@ def load_patients(engine: Engine, patient_ids: Sequence[str] | None = None) -> p
 
 
 def load_assessments(
-    engine: Engine, patient_ids: Sequence[str] | None = None, up_to: dt.datetime | None = None
+    engine: Engine,
+    patient_ids: Sequence[str] | None = None,
+    up_to: dt.datetime | None = None,
+    instruments: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """patient_id, administered_at (UTC), instrument, total and item_1…item_23 (Int64); before `up_to`."""
+    """patient_id, administered_at (UTC), instrument, total and item_1…item_23 (Int64); before `up_to`.
+
+    `instruments` limits the read to those instruments (the consultation view needs PHQ-9 and SI only).
+    """
     items = [getattr(Assessment, c) for c in ITEM_COLUMNS]
     columns = [Assessment.patient_id, _raw_time(engine, Assessment.administered_at), Assessment.instrument]
     query = select(*columns, Assessment.total, *items)
     if up_to is not None:
         query = query.where(Assessment.administered_at < up_to)
+    if instruments is not None:
+        query = query.where(Assessment.instrument.in_(list(instruments)))
     names = ["patient_id", "administered_at", "instrument", "total", *ITEM_COLUMNS]
     frame = _read(engine, query, Assessment.patient_id, patient_ids, names)
     frame["administered_at"] = _utc(frame["administered_at"])
@@ -179,13 +188,19 @@ def _chunks(patient_ids: Sequence[str] | None) -> list[list[str] | None]:
 def _read(
     engine: Engine, query: Any, id_column: Any, patient_ids: Sequence[str] | None, names: list[str]
 ) -> pd.DataFrame:
-    rows: list[Any] = []
+    parts: list[pd.DataFrame] = []
     with engine.connect() as connection:
         for ids in _chunks(patient_ids):
             chunk = query if ids is None else query.where(id_column.in_(ids))
-            # Plain tuples: pandas takes its fast path for them, but probes each Row's attributes.
-            rows += [tuple(row) for row in connection.execute(chunk)]
-    return pd.DataFrame.from_records(rows, columns=names)
+            # Frames of _FETCH_ROWS rows at a time: a million rows as Python tuples would need
+            # gigabytes at once (the callers normalise every column's dtype afterwards).
+            result = connection.execution_options(yield_per=_FETCH_ROWS).execute(chunk)
+            for rows in result.partitions():
+                # Plain tuples: pandas takes its fast path for them, but probes each Row's attributes.
+                parts.append(pd.DataFrame.from_records([tuple(row) for row in rows], columns=names))
+    if not parts:
+        return pd.DataFrame.from_records([], columns=names)
+    return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
 
 
 def _raw_time(engine: Engine, column: Any) -> Any:
