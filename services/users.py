@@ -62,7 +62,7 @@ def add_user(
     """
     if role not in ROLES:
         raise UserError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
-    password_hash = hash_password(password)  # policy first: a refused password changes nothing
+    password_hash = hash_password(password, username=username)  # policy first: a refused password changes nothing
     with UnitOfWork(engine) as uow:
         existing = uow.session.get(Clinician, username)
         if supervisor is not None and supervisor != username and uow.session.get(Clinician, supervisor) is None:
@@ -117,7 +117,7 @@ def _clear_lockout(clinician: Clinician) -> None:
 
 def set_password(engine: Engine, username: str, password: str) -> None:
     """Set (or reset) a login's password; also lifts a lockout from failed attempts."""
-    password_hash = hash_password(password)
+    password_hash = hash_password(password, username=username)
     with UnitOfWork(engine) as uow:
         clinician = _existing(uow.session.get(Clinician, username), username)
         clinician.password_hash = password_hash
