@@ -199,6 +199,7 @@ class Flag(Base):
             postgresql_where=text("is_open"),
         ),
         Index("ix_flags_open", "is_open", "patient_id"),
+        Index("ix_flags_patient_kind", "patient_id", "kind"),  # migration 0003: per-caseload flag reads
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
