@@ -36,6 +36,7 @@ from db.records import (
 
 RECORD_TYPES = ("clinicians", "patients", "sessions", "assessments", "notes")
 IDENTIFIER_MAX = 64
+NAME_MAX = 200  # the width of first_name / last_name / display_name
 _CHUNK = 1000  # ids per IN (...) list: far below SQLite's and PostgreSQL's parameter limits
 # Values a conflict message may show; names, birth dates and free text are never echoed.
 _SENSITIVE = {"first_name", "last_name", "birth_date", "display_name", "text", "adverse_events"}
@@ -290,12 +291,18 @@ class _Planner:
 
         for c in clinicians:
             clinician(c.source, "supervisor", c.supervisor, "supervisor")
+            if len(c.display_name) > NAME_MAX:
+                self.problem(c.source, "display_name", f"a name may be at most {NAME_MAX} characters")
             if len(c.username) > IDENTIFIER_MAX:
                 self.problem(c.source, "username", f"a username may be at most {IDENTIFIER_MAX} characters")
         for p in patients:
             clinician(p.source, "therapist", p.therapist, "therapist")
             if len(p.patient_id) > IDENTIFIER_MAX:
                 self.problem(p.source, "patient_id", f"a patient_id may be at most {IDENTIFIER_MAX} characters")
+            for column in ("first_name", "last_name"):
+                # The columns' width: PostgreSQL would refuse a longer name at INSERT, with a traceback.
+                if len(getattr(p, column)) > NAME_MAX:
+                    self.problem(p.source, column, f"a name may be at most {NAME_MAX} characters")
         for s in sessions:
             patient(s.source, s.patient_id)
             clinician(s.source, "clinician", s.clinician, "clinician")

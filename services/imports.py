@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
+import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,7 +23,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 
 from db import audit
-from db.engine import UnitOfWork, read_session
+from db.engine import UnitOfWork, lock_for_records, read_session
 from db.importers.csv_files import read_csv_bytes
 from db.importing import RECORD_TYPES, ImportOutcome, RecordCounts, apply_batch
 from db.meta import is_demo_database
@@ -177,16 +179,36 @@ def _run(
         batch.extend(_read_file(file, report, therapist=therapist, tz=tz, now=now))
     _check_unchanged(report, expected)
     report.skipped.update(batch.skipped)
-    with UnitOfWork(engine) as uow:
+    with UnitOfWork(engine, writer=actor is not None) as uow:
+        if actor is not None:
+            # The same file imported twice at once: the second plans only after the first committed.
+            lock_for_records(uow.session)
         outcome = apply_batch(uow.session, batch, update=update, tz=tz, now=now, write=actor is not None)
         _fill_report(report, outcome)
         if actor is None or not report.ok:
             return report
         audit.append(uow.session, _audit_entry(report, actor), now)
+        _pause_before_commit_in_tests()
         uow.commit()
     report.committed = True
     _evaluate_flags(engine, report)
     return report
+
+
+def _pause_before_commit_in_tests() -> None:
+    """Crash and concurrency tests only: hold the written, uncommitted run until they say go.
+
+    `KAP_TEST_PAUSE_BEFORE_COMMIT=PATH` makes the import create PATH once everything is
+    written and wait (at most five minutes) until the test deletes it — or kills the process.
+    """
+    marker = os.environ.get("KAP_TEST_PAUSE_BEFORE_COMMIT")
+    if not marker:
+        return
+    path = Path(marker)
+    path.touch()
+    deadline = time.monotonic() + 300
+    while path.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def _refuse_demo_database(engine: Engine) -> None:
