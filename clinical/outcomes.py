@@ -189,7 +189,10 @@ def _outcome_row(
     c = len(times) - 1
     baseline, current = scores[b], scores[c]
     same = b == c
-    change = None if same else current - baseline
+    difference = None if same else current - baseline
+    # SPEC §5: change and percent_change are "both null when baseline is current or the
+    # baseline is 0"; reliable change still reads the raw difference (0 -> 8 is a real rise).
+    change = None if baseline == 0 else difference
     return {
         "patient_id": patient_id,
         "instrument": instrument,
@@ -200,7 +203,7 @@ def _outcome_row(
         "change": change,
         "percent_change": None if change is None else percent_change(baseline, change),
         "status": outcome_status(instrument, baseline, current, baseline_is_current=same, rules=rules),
-        "reliable_change": reliable_change(instrument, change, rules),
+        "reliable_change": reliable_change(instrument, difference, rules),
         "early_response": _early_response(times, scores, baseline, dose_starts, rules),
         "doses_completed": len(dose_starts),
         "baseline_is_fallback": fallback,

@@ -120,9 +120,9 @@ def test_change_and_percent_change() -> None:
 
 
 def test_zero_baseline_has_no_percent_change() -> None:
-    """percent_change is null when the baseline is 0."""
+    """change and percent_change are both null when the baseline is 0 (SPEC §5, oracle check)."""
     row = phq9_course(0, 3)
-    assert (row["change"], row["percent_change"], row["status"]) == (3, None, "mild_baseline")
+    assert (row["change"], row["percent_change"], row["status"]) == (None, None, "mild_baseline")
 
 
 @pytest.mark.parametrize(
