@@ -125,27 +125,6 @@ def fresh_access_server(access_template: Path, tmp_path: Path) -> Iterator[str]:
         yield base
 
 
-@pytest.fixture(scope="session")
-def chromium() -> Iterator[Any]:
-    """Debian's Chromium, headless, driven by Playwright."""
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(chromium: Any) -> Iterator[Any]:
-    """A new browser context (no cookies, no storage) and page at 1366×768."""
-    context = chromium.new_context(viewport=VIEWPORT)
-    context.set_default_timeout(30_000)
-    yield context.new_page()
-    context.close()
-
-
 def screenshot(page: Any, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"

@@ -77,7 +77,7 @@ def test_login_logout_and_reload(access_server: str, page: Any) -> None:
     screenshot(page, "access-01-login")
 
     log_in(page, "tara", "not the password")
-    page.get_by_text("Login failed").wait_for()
+    page.get_by_text("Login failed").first.wait_for()
     screenshot(page, "access-02-login-refused")
 
     log_in(page, "tara")
@@ -155,6 +155,7 @@ def test_login_cookie_is_refused_once_the_account_is_locked(access_template: Pat
         engine.dispose()
         page.reload()
         wait_for_login_form(page)
-        page.get_by_text("Login failed").wait_for()
+        page.get_by_text("Login failed").first.wait_for()
+        page.wait_for_timeout(2500)  # let the cookie component's rerun settle before the screenshot
         assert "Tara Therapist" not in page_text(page)
         screenshot(page, "access-06-cookie-refused-when-locked")

@@ -271,23 +271,6 @@ def server_output(sqlite_url: str, tmp_path: Path) -> Iterator[tuple[str, Path]]
                 server.wait()
 
 
-@pytest.fixture
-def page() -> Iterator[Any]:
-    """Debian's Chromium through Playwright, as in tests/browser (whose fixtures live in its conftest)."""
-    from playwright.sync_api import sync_playwright
-
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, require_chromium
-
-    require_chromium()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport=VIEWPORT)
-        context.set_default_timeout(30_000)
-        yield context.new_page()
-        context.close()
-        browser.close()
-
-
 @pytest.mark.browser
 def test_dashboard_server_logs_no_phi(server_output: tuple[str, Path], page: Any) -> None:
     """Log in (a wrong password first), open the patient, log out: the server's output holds no PHI or cookie."""
