@@ -34,7 +34,12 @@ class Anchor:
 
 def anchors_of(pattern: re.Pattern[str]) -> frozenset[Anchor] | None:
     """Anchors one of which every match contains, or None when none can be proven."""
-    return _best(_Walker().sequence(list(sre_parse.parse(pattern.pattern, pattern.flags)), True))
+    return _best(anchor_sets_of(pattern))
+
+
+def anchor_sets_of(pattern: re.Pattern[str]) -> list[frozenset[Anchor]]:
+    """Every set of anchors the pattern can be proven to need: each match holds one anchor of each set."""
+    return _Walker().sequence(list(sre_parse.parse(pattern.pattern, pattern.flags)), True)
 
 
 class _Walker:
@@ -177,12 +182,16 @@ class AnchorIndex:
         """For each (start, end) span of the lower-cased text, the patterns that may match inside it."""
         found = [set(self._always) for _ in spans]
         starts = [start for start, _ in spans]
+        ends = [end for _, end in spans]
+        place = bisect.bisect_right
         for scanner, table, group in self._scanners:
             if scanner is None:
                 continue
             for match in scanner.finditer(lowered):
-                at = bisect.bisect_right(starts, match.start()) - 1
-                if at < 0 or match.end(group) > spans[at][1]:
+                # The anchor (group 1 of a look-ahead, or the whole match) starts where the match does.
+                start, end = match.span(group)
+                at = place(starts, start) - 1
+                if at < 0 or end > ends[at]:
                     continue
                 found[at].update(table[match.group(group)])
         return found

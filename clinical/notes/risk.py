@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from clinical.notes.anchors import AnchorIndex
+from clinical.notes.anchors import AnchorIndex, anchor_sets_of, anchors_of
 from clinical.notes.risk_lexicon import (
     AFFIRMING_VERBS,
     FALSE_FRIENDS,
@@ -87,7 +87,43 @@ _MISSPELLABLE_WORD = re.compile(r"\b(?:su|si|us|sc|ho|hp|oh|ov|vo|oe)[a-z]{4,}")
 
 
 _PATTERN_INDEX = AnchorIndex([p.regex for p in RISK_PATTERNS])
+# Per pattern: category, finditer on the text, finditer on lower-cased text (None when the
+# pattern is case-sensitive), whether it marks a core — looked up once, not per sentence.
+_PATTERN_RUNNERS = tuple(
+    (p.category, p.regex.finditer, None if p.case_sensitive else p.lowered.finditer, p.has_core) for p in RISK_PATTERNS
+)
 _FRIEND_INDEX = AnchorIndex(list(FALSE_FRIENDS))
+
+
+def _further_anchor_sets(pattern: re.Pattern[str]) -> tuple[tuple[str, ...], ...]:
+    """The pattern's anchor sets besides the one the index screens on, short anchors left out.
+
+    The index lets a pattern run when one of its anchors is in the sentence; many patterns need
+    several parts ("for … it all … go"), and checking that the sentence also holds one anchor of
+    each further part (`in`, a fraction of a regex run) spares most of the runs that find nothing.
+    A set holding a two-letter anchor is left out: nearly every sentence would pass it.
+    """
+    screened = anchors_of(pattern)
+    further = {
+        tuple(sorted({a.text for a in anchors}))
+        for anchors in anchor_sets_of(pattern)
+        if anchors != screened and all(len(a.text) > 2 for a in anchors)
+    }
+    return tuple(sorted(further))
+
+
+_FURTHER_ANCHORS = tuple(_further_anchor_sets(p.regex) for p in RISK_PATTERNS)
+
+
+def _may_match(number: int, lowered: str) -> bool:
+    """False when the lower-cased sentence lacks every anchor of one of the pattern's further parts."""
+    for anchors in _FURTHER_ANCHORS[number]:  # plain loops: this runs for every candidate pattern
+        for anchor in anchors:
+            if anchor in lowered:
+                break
+        else:
+            return False
+    return True
 
 
 def find_risk_sentences(note: str, sentences: Iterable[Sentence] | None = None) -> tuple[RiskSentence, ...]:
@@ -135,6 +171,9 @@ def _normalise(text: str) -> str:
 
 
 def _phrases(sentence: str, candidates: Sequence[int], may_be_misspelt: bool) -> list[RiskPhrase]:
+    lowered = sentence.lower()
+    if len(lowered) == len(sentence):  # (the anchors are literals of lower-cased text)
+        candidates = [number for number in candidates if _may_match(number, lowered)]
     spans = _pattern_spans(sentence, candidates)
     if may_be_misspelt:
         spans += _misspelling_spans(sentence)
@@ -159,14 +198,11 @@ def _pattern_spans(sentence: str, numbers: Iterable[int]) -> list[tuple[str, int
     same_offsets = len(lowered) == len(sentence)  # lower() keeps offsets except for a few letters
     spans: list[tuple[str, int, int]] = []
     for number in numbers:
-        pattern = RISK_PATTERNS[number]
-        if pattern.case_sensitive or not same_offsets:
-            matches = pattern.regex.finditer(sentence)
-        else:
-            matches = pattern.lowered.finditer(lowered)
+        category, on_text, on_lowered, has_core = _PATTERN_RUNNERS[number]
+        matches = on_lowered(lowered) if on_lowered is not None and same_offsets else on_text(sentence)
         for match in matches:
-            group = "core" if pattern.has_core and match.group("core") is not None else 0
-            spans.append((pattern.category, match.start(group), match.end(group)))
+            group = "core" if has_core and match.group("core") is not None else 0
+            spans.append((category, match.start(group), match.end(group)))
     return spans
 
 

@@ -35,6 +35,7 @@ _LIST_MARKER = re.compile(r"[ \t]*(?:[-*•·▪◦‣–—>]|\(?\d{1,2}[.)]|\(
 _TERMINAL_AT_LINE_END = re.compile(r"""[.!?:;"”')\]]\s*$""")
 _CANDIDATE_END = re.compile(r"""(?:\.{3}|…|[.!?]+)["'”’)\]]*(?=\s)""")
 _QUOTE_MARK = re.compile('["“”]')
+_ALNUM = re.compile(r"[^\W_]")  # a letter or digit: `str.isalnum`, without a Python loop per character
 _OPENING_QUOTES = '"“'
 _CLOSING_QUOTES = '"”'
 _WRAPPED_LINE_MIN = 45  # characters: a shorter line ending without punctuation is a line of its own
@@ -44,11 +45,16 @@ _MAX_QUOTE = 400  # characters: an "open quote" longer than this is a typo, not 
 def split_sentences(note: str) -> tuple[Sentence, ...]:
     """The note's sentences in order, each with its offsets in the note."""
     sentences: list[Sentence] = []
+    has_alnum = _ALNUM.search
     for block_start, block_end in _blocks(note):
         for start, end in _split_block(note, block_start, block_end):
-            start, end = _trim(note, start, end)
-            if end > start and any(ch.isalnum() for ch in note[start:end]):
-                sentences.append(Sentence(note[start:end], start, end))
+            # Trimmed of surrounding whitespace; a sentence needs at least one letter or digit.
+            text = note[start:end]
+            left_trimmed = text.lstrip()
+            trimmed = left_trimmed.rstrip()
+            if trimmed and has_alnum(trimmed):
+                first = start + len(text) - len(left_trimmed)
+                sentences.append(Sentence(trimmed, first, first + len(trimmed)))
     return tuple(sentences)
 
 
@@ -104,7 +110,7 @@ def _split_block(note: str, start: int, end: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     sentence_start = 0
     for match in _CANDIDATE_END.finditer(block):
-        if any(q_start < match.start() and match.end() < q_end for q_start, q_end in quoted):
+        if quoted and any(q_start < match.start() and match.end() < q_end for q_start, q_end in quoted):
             continue  # a full stop inside a quotation belongs to the quotation
         if _ends_sentence(block, match):
             spans.append((start + sentence_start, start + match.end()))
@@ -158,10 +164,3 @@ def _token_before(block: str, period: int) -> str:
 def _is_initial(token: str) -> bool:
     # "J. Smith" — a single capital is an initial unless a sentence clearly begins after it.
     return len(token) == 1 and token.isupper()
-
-
-def _trim(note: str, start: int, end: int) -> tuple[int, int]:
-    text = note[start:end]
-    stripped = text.lstrip()
-    start += len(text) - len(stripped)
-    return start, start + len(stripped.rstrip())

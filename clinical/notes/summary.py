@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from operator import mul, sub
 
 from clinical.notes.sentences import Sentence
 from clinical.notes.words import NoteWords, sentence_words
@@ -52,20 +53,23 @@ def _textrank(stem_sets: list[set[str]]) -> list[float]:
     log_sizes = [math.log(len(stems) + 1) for stems in stem_sets]
     weights: list[list[tuple[int, float]]] = [[] for _ in range(count)]
     for i in range(count):
+        stems_i, log_size_i, edges_i = stem_sets[i], log_sizes[i], weights[i]
         for j in range(i + 1, count):
-            shared = len(stem_sets[i] & stem_sets[j])
+            shared = len(stems_i & stem_sets[j])
             if shared:
-                weight = shared / (log_sizes[i] + log_sizes[j])
-                weights[i].append((j, weight))
+                weight = shared / (log_size_i + log_sizes[j])
+                edges_i.append((j, weight))
                 weights[j].append((i, weight))
     out_totals = [sum(w for _, w in edges) for edges in weights]
     # Each neighbour passes on its score in proportion to the edge's share of its weight.
-    inbound = [[(j, w / out_totals[j]) for j, w in edges] for edges in weights]
+    # (neighbours, their shares) per node, so that an iteration is all map() and no Python loop.
+    inbound = [([j for j, _ in edges], [w / out_totals[j] for j, w in edges]) for edges in weights]
     base = (1 - _DAMPING) / count
     scores = [1.0 / count] * count
     for _ in range(_MAX_ITERATIONS):
-        updated = [base + _DAMPING * sum([scores[j] * share for j, share in edges]) for edges in inbound]
-        converged = max(abs(a - b) for a, b in zip(updated, scores, strict=True)) < _TOLERANCE
+        score_of = scores.__getitem__
+        updated = [base + _DAMPING * sum(map(mul, map(score_of, js), shares)) for js, shares in inbound]
+        converged = max(map(abs, map(sub, updated, scores))) < _TOLERANCE
         scores = updated
         if converged:
             break

@@ -18,6 +18,7 @@ from clinical.notes.words import NoteWords, stem, tokenise
 NOTE_THEMES = 5
 _MAX_PHRASE_WORDS = 3
 _CLINIC_THEME_STEMS = frozenset(stem(w) for w in CLINIC_THEMES)
+_LENGTH_BONUS = {size: 1 + 0.25 * (size - 1) for size in range(1, _MAX_PHRASE_WORDS + 1)}
 
 
 @dataclass(frozen=True)
@@ -29,38 +30,24 @@ class Phrase:
     first_at: int
 
 
+# A scored candidate before it becomes a Phrase: (score, first_at, key, surface text).
+_Scored = tuple[float, int, tuple[str, ...], str]
+
+
 def note_phrases(text: str, words: NoteWords | None = None) -> list[tuple[Phrase, float]]:
     """Every candidate phrase of a note with its score, best first (first_at: word position)."""
-    phrases = _candidates(tokenise(text) if words is None else words)
-    if not phrases:
-        return []
-    stem_counts = Counter(s for key, _, _ in phrases for s in key)
-    phrase_counts = Counter(key for key, _, _ in phrases)
-    first: dict[tuple[str, ...], Phrase] = {}
-    for key, surface, position in phrases:
-        if key not in first:
-            first[key] = Phrase(key, surface, position)
-    scored = [(phrase, _score(phrase.key, stem_counts, phrase_counts[key])) for key, phrase in first.items()]
-    scored.sort(key=lambda item: (-item[1], item[0].first_at))
-    return scored
+    return [(Phrase(key, surface, first_at), score) for score, first_at, key, surface in _scored_phrases(text, words)]
 
 
 def top_themes(scored: Sequence[tuple[Phrase, float]], limit: int) -> list[Phrase]:
     """The best phrases, skipping any that repeat a chosen one's words."""
-    chosen: list[Phrase] = []
-    for phrase, _ in scored:
-        key = set(phrase.key)
-        if any(key <= set(c.key) or set(c.key) <= key for c in chosen):
-            continue
-        chosen.append(phrase)
-        if len(chosen) == limit:
-            break
-    return chosen
+    chosen = _top_keys([(score, phrase.first_at, phrase.key, phrase.text) for phrase, score in scored], limit)
+    return [Phrase(key, surface, first_at) for _, first_at, key, surface in chosen]
 
 
 def note_themes(text: str, limit: int = NOTE_THEMES, words: NoteWords | None = None) -> tuple[str, ...]:
     """The note's key phrases, best first."""
-    return tuple(p.text for p in top_themes(note_phrases(text, words), limit))
+    return tuple(surface for _, _, _, surface in _top_keys(_scored_phrases(text, words), limit))
 
 
 def themes_across(texts: Sequence[str], limit: int = 8) -> list[str]:
@@ -69,10 +56,10 @@ def themes_across(texts: Sequence[str], limit: int = 8) -> list[str]:
     weight: Counter[tuple[str, ...]] = Counter()
     surface: dict[tuple[str, ...], tuple[int, int, str]] = {}
     for index, text in enumerate(texts):
-        for rank, phrase in enumerate(top_themes(note_phrases(text), 12)):
-            note_count[phrase.key] += 1
-            weight[phrase.key] += 12 - rank
-            surface.setdefault(phrase.key, (index, phrase.first_at, phrase.text))
+        for rank, (_, first_at, key, phrase_text) in enumerate(_top_keys(_scored_phrases(text), 12)):
+            note_count[key] += 1
+            weight[key] += 12 - rank
+            surface.setdefault(key, (index, first_at, phrase_text))
     ranked = sorted(note_count, key=lambda k: (-note_count[k], -weight[k], surface[k][:2]))
     chosen: list[tuple[str, ...]] = []
     for key in ranked:
@@ -84,41 +71,63 @@ def themes_across(texts: Sequence[str], limit: int = 8) -> list[str]:
     return [surface[k][2] for k in chosen]
 
 
+def _scored_phrases(text: str, words: NoteWords | None = None) -> list[_Scored]:
+    """Every distinct candidate phrase with its score, best first (ties: the earlier phrase).
+
+    Plain tuples rather than Phrase objects: a note has a few hundred candidates and only the
+    handful that become themes need to be objects.
+    """
+    phrases = _candidates(tokenise(text) if words is None else words)
+    if not phrases:
+        return []
+    stem_counts = Counter([s for key, _, _ in phrases for s in key])
+    occurrences = Counter([key for key, _, _ in phrases])
+    # Read backwards, the earliest occurrence of each phrase is the one that stays.
+    first = {key: (surface, position) for key, surface, position in reversed(phrases)}
+    themed = _CLINIC_THEME_STEMS.isdisjoint
+    scored: list[_Scored] = []
+    for key, (surface, position) in first.items():
+        # Recurrence of its words, a bonus for longer phrases and KAP themes, and for repeats; inlined
+        # because it runs for every candidate of every note.
+        size = len(key)
+        recurrence = (stem_counts[key[0]] if size == 1 else sum([stem_counts[s] for s in key])) / size
+        theme_bonus = 1.0 if themed(key) else 1.5
+        score = recurrence * _LENGTH_BONUS[size] * theme_bonus + 0.5 * (occurrences[key] - 1)
+        scored.append((score, position, key, surface))
+    # Distinct phrases never share a first position, so (-score, first_at) orders them totally.
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    return scored
+
+
+def _top_keys(scored: Sequence[_Scored], limit: int) -> list[_Scored]:
+    """The best phrases, skipping any that repeat a chosen one's words."""
+    chosen: list[_Scored] = []
+    chosen_keys: list[set[str]] = []
+    for item in scored:
+        key = set(item[2])
+        if any(key <= c or c <= key for c in chosen_keys):
+            continue
+        chosen.append(item)
+        chosen_keys.append(key)
+        if len(chosen) == limit:
+            break
+    return chosen
+
+
 def _candidates(words: NoteWords) -> list[tuple[tuple[str, ...], str, int]]:
     """(stems, surface text, word position) of every candidate phrase, in order."""
     phrases: list[tuple[tuple[str, ...], str, int]] = []
-    run_words: list[str] = []
-    run_stems: list[str] = []
-    run_start = 0
-    stems = words.stems
-    for position, word in enumerate(words.tokens):
-        word_stem = stems.get(word) if word else None
-        if word_stem is not None:
-            if not run_words:
-                run_start = position
-            run_words.append(word)
-            run_stems.append(word_stem)
-            continue
-        if run_words:
-            _add_run(phrases, run_words, run_stems, run_start)
-            run_words, run_stems = [], []
-    if run_words:
-        _add_run(phrases, run_words, run_stems, run_start)
+    tokens = words.tokens
+    # Phrase breaks ("") and words without meaning have no stem; runs lie between those breaks.
+    stems = list(map(words.stems.get, tokens))
+    breaks = [position for position, word_stem in enumerate(stems) if word_stem is None]
+    breaks.append(len(stems))
+    previous = -1
+    for end in breaks:
+        start = previous + 1
+        previous = end
+        if end - start > _MAX_PHRASE_WORDS:  # a long run is a list of things, not one phrase
+            phrases.extend(((stems[i],), tokens[i], i) for i in range(start, end))  # type: ignore[misc]
+        elif end > start:
+            phrases.append((tuple(stems[start:end]), " ".join(tokens[start:end]), start))  # type: ignore[arg-type]
     return phrases
-
-
-def _add_run(
-    phrases: list[tuple[tuple[str, ...], str, int]], run_words: list[str], run_stems: list[str], start: int
-) -> None:
-    if len(run_words) > _MAX_PHRASE_WORDS:  # a long run is a list of things, not one phrase
-        phrases.extend(((s,), w, start + i) for i, (w, s) in enumerate(zip(run_words, run_stems, strict=True)))
-    else:
-        phrases.append((tuple(run_stems), " ".join(run_words), start))
-
-
-def _score(key: tuple[str, ...], stem_counts: Counter[str], occurrences: int) -> float:
-    size = len(key)
-    recurrence = sum([stem_counts[s] for s in key]) / size
-    length_bonus = 1 + 0.25 * (size - 1)
-    theme_bonus = 1.0 if _CLINIC_THEME_STEMS.isdisjoint(key) else 1.5
-    return recurrence * length_bonus * theme_bonus + 0.5 * (occurrences - 1)

@@ -8,7 +8,7 @@ share one tokenisation of the note, which is most of their cost.
 from __future__ import annotations
 
 import re
-from collections import Counter
+from functools import lru_cache
 from typing import NamedTuple
 
 from clinical.notes.vocabulary import CLINIC_FILLER, STOP_WORDS
@@ -18,8 +18,10 @@ IGNORED = STOP_WORDS | CLINIC_FILLER
 _TOKEN = re.compile(r"([a-z][a-z'-]*[a-z]|[a-z])|[.,;:!?()\[\]\"“”/\n]|\s[-–—]\s")
 _WORD = re.compile(r"[a-z][a-z'-]*[a-z]|[a-z]")
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
-_LOWER_CASE = re.compile(r"\b[a-z]+\b")
-_CAPITALISED_INSIDE = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+\b")
+# A capitalised word "inside" a sentence follows a lower-case letter, "," or ";" and one space.
+_INSIDE_AFTER = frozenset("abcdefghijklmnopqrstuvwxyz,;")
+# Word-level memo sizes: a clinic's vocabulary is a few thousand words; typos and names add more.
+_WORD_CACHE_SIZE = 1 << 16
 _SUFFIX = re.compile(r"^([a-z'-]{3,}?)(ingly|edly|ness|ments|ment|ings|ing|ies|ied|ed|ly|es|s)$")
 _KEEP_ENDINGS = ("ss", "us", "is", "ous")
 
@@ -32,6 +34,7 @@ class NoteWords(NamedTuple):
     stems: dict[str, str | None]
 
 
+@lru_cache(maxsize=_WORD_CACHE_SIZE)  # a pure function of one word: memoised per word, never per note
 def stem(word: str) -> str:
     """A crude stem: "feelings" -> "feel", "boundaries" -> "boundary", "anxious" stays."""
     word = word.removesuffix("'s").strip("'-")
@@ -59,19 +62,48 @@ def tokenise(text: str) -> NoteWords:
 
 def proper_nouns(text: str) -> set[str]:
     """Lower-cased words the text only writes with a capital, inside a sentence or more than once (names)."""
-    capitalised = Counter(w.lower() for w in _CAPITALISED.findall(text))
-    inside = {w.lower() for w in _CAPITALISED_INSIDE.findall(text)}
-    named = {w for w, count in capitalised.items() if count > 1 or w in inside}
-    return named - set(_LOWER_CASE.findall(text))
+    # One pass over the capitalised words (counting them and noting those inside a sentence),
+    # then a whole-word search in lower case for the few candidates, instead of listing every word.
+    counts: dict[str, int] = {}
+    inside: set[str] = set()
+    for match in _CAPITALISED.finditer(text):
+        word = match.group().lower()
+        counts[word] = counts.get(word, 0) + 1
+        at = match.start()
+        if at >= 2 and text[at - 1] == " " and text[at - 2] in _INSIDE_AFTER:
+            inside.add(word)
+    named = {w for w, count in counts.items() if count > 1 or w in inside}
+    return {w for w in named if not _written_whole(w, text)}
+
+
+def _written_whole(word: str, text: str) -> bool:
+    """True when `word` stands in the text as a whole word (what `\\bword\\b` finds), by `str.find`."""
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if (at == 0 or not _is_word_char(text[at - 1])) and (end == len(text) or not _is_word_char(text[end])):
+            return True
+        at = text.find(word, at + 1)
+    return False
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"  # what `\w` means for `re` on str
+
+
+@lru_cache(maxsize=_WORD_CACHE_SIZE)  # a pure function of one word: memoised per word, never per note
+def _content_stem(word: str) -> str | None:
+    """The stem of a word that carries meaning; None for stop words, clinic filler, short words, "don't"."""
+    return stem(word) if len(word) > 2 and word not in IGNORED and "'" not in word else None
 
 
 def stem_table(words: list[str], ignored: set[str] | frozenset[str] = frozenset()) -> dict[str, str | None]:
     """word -> stem for each distinct word (None for words without meaning)."""
-    return {
-        w: (stem(w) if len(w) > 2 and w not in IGNORED and w not in ignored and "'" not in w else None)
-        for w in set(words)
-        if w
-    }
+    distinct = set(words)
+    distinct.discard("")
+    if ignored:
+        return {w: (None if w in ignored else _content_stem(w)) for w in distinct}
+    return dict(zip(distinct, map(_content_stem, distinct), strict=True))
 
 
 def content_stems(text: str) -> list[str]:
@@ -84,7 +116,10 @@ def content_stems(text: str) -> list[str]:
 def sentence_words(sentence: str, table: dict[str, str | None]) -> set[str]:
     """The distinct content stems of one sentence; `table` (a note's stems) is extended as needed."""
     words = _WORD.findall(sentence.lower())
-    missing = [w for w in words if w not in table]
-    if missing:
-        table.update(stem_table(missing))
-    return {s for s in map(table.__getitem__, words) if s is not None}
+    try:
+        stems = set(map(table.__getitem__, words))
+    except KeyError:  # a word the note's table lacks (or no table was given): add them all
+        table.update(stem_table([w for w in words if w not in table]))
+        stems = set(map(table.__getitem__, words))
+    stems.discard(None)
+    return stems  # type: ignore[return-value]
