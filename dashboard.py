@@ -25,7 +25,9 @@ PATIENT = st.Page("pages/patient.py", title="Patient", icon=":material/person:",
 SAFETY = st.Page("pages/safety.py", title="Safety flags", icon=":material/flag:", url_path="safety-flags")
 STATUS = st.Page("pages/status.py", title="Database status", icon=":material/database:", url_path="database")
 AUDIT_LOG = st.Page("pages/audit_log.py", title="Audit log", icon=":material/policy:", url_path="audit-trail")
-IMPORT = st.Page("pages/import_records.py", title="Import records", icon=":material/upload_file:", url_path="import-records")
+IMPORT = st.Page(
+    "pages/import_records.py", title="Import records", icon=":material/upload_file:", url_path="import-records"
+)
 NOTES = st.Page("pages/notes.py", title="Notes", icon=":material/description:", url_path="clinical-notes")
 BRIEF = st.Page("pages/brief.py", title="Pre-session brief", icon=":material/summarize:", url_path="session-brief")
 CONSULTATION = st.Page(
