@@ -14,7 +14,8 @@ from sqlalchemy.exc import DBAPIError
 
 from db import audit
 from db.engine import UnitOfWork, make_engine, read_session
-from db.models import Base, Clinician, Patient
+from db.models import Clinician, Patient
+from tests.integration.dumps import logical_dump
 
 REPO = Path(__file__).resolve().parents[2]
 T0 = dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.UTC)
@@ -111,14 +112,6 @@ def test_chain_links_every_row(engine: Engine) -> None:
         assert audit.verify(session) is None
 
 
-def _dump(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
-    with engine.connect() as conn:
-        return {
-            table.name: sorted(tuple(map(repr, row)) for row in conn.execute(select(table)))
-            for table in Base.metadata.sorted_tables
-        }
-
-
 def test_sqlite_backup_restores_identical_records(sqlite_url: str, tmp_path: Path) -> None:
     """`backup PATH` writes a copy whose every table equals the original's."""
     engine = make_engine(sqlite_url)
@@ -143,8 +136,8 @@ def test_sqlite_backup_restores_identical_records(sqlite_url: str, tmp_path: Pat
     result = _manage(sqlite_url, "backup", str(target))
     assert result.returncode == 0, result.stderr
     restored = make_engine(f"sqlite:///{target}")
-    original = _dump(engine)
-    copy = _dump(restored)
+    original = logical_dump(engine)
+    copy = logical_dump(restored)
     # The backup command audits itself after copying, so the original has one row more.
     assert copy["audit_log"] == original["audit_log"][: len(copy["audit_log"])]
     assert {k: v for k, v in copy.items() if k != "audit_log"} == {
@@ -189,8 +182,8 @@ def test_postgres_backup_restores_identical_records(postgres_database: str, tmp_
             timeout=120,
         )
         restored = make_engine(url.set(database=restored_name).render_as_string(hide_password=False))
-        original = _dump(engine)
-        copy = _dump(restored)
+        original = logical_dump(engine)
+        copy = logical_dump(restored)
         restored.dispose()
         assert copy["audit_log"] == original["audit_log"][: len(copy["audit_log"])]
         assert len(copy["audit_log"]) >= 2
