@@ -26,20 +26,6 @@ THERAPISTS_PER_SUPERVISOR = 10
 ROUTES = ("iv", "im", "sublingual", "intranasal")
 UTC = dt.UTC
 
-CLINICIAN_COLUMNS = ("username", "display_name", "role", "supervisor")
-PATIENT_COLUMNS = (
-    "patient_id",
-    "first_name",
-    "last_name",
-    "birth_date",
-    "therapist",
-    "status",
-    "enrolled_on",
-    "planned_doses",
-)
-SESSION_COLUMNS = ("patient_id", "started_at", "kind", "clinician", *DOSING_FIELDS)
-ASSESSMENT_COLUMNS = ("patient_id", "administered_at", "instrument", "total", *ITEM_COLUMNS)
-NOTE_COLUMNS = ("patient_id", "written_at", "kind", "author", "text", "session_at")
 
 # Instrument mix of the ~100 assessments per patient (measurement-based care between doses).
 _INSTRUMENTS = ("PHQ-9", "GAD-7", "PHQ-2", "C-SSRS")

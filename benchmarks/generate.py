@@ -31,17 +31,15 @@ if str(REPO_ROOT) not in sys.path:
 from sqlalchemy import Engine, insert, text  # noqa: E402
 
 from benchmarks._flags import store_nightly_flags  # noqa: E402
-from benchmarks._network import (  # noqa: E402
+from benchmarks._network import NetworkShape, clinician_rows, patient_batches  # noqa: E402
+from db.engine import make_engine  # noqa: E402
+from db.exporters.csv_files import (  # noqa: E402  (the import format: one definition of its columns)
     ASSESSMENT_COLUMNS,
     CLINICIAN_COLUMNS,
     NOTE_COLUMNS,
     PATIENT_COLUMNS,
     SESSION_COLUMNS,
-    NetworkShape,
-    clinician_rows,
-    patient_batches,
 )
-from db.engine import make_engine  # noqa: E402
 from db.models import Assessment, Clinician, Note, Patient, Session  # noqa: E402
 from db.schema import upgrade  # noqa: E402
 
