@@ -18,7 +18,8 @@ from sqlalchemy import Engine, Table, create_engine, insert, select, text
 from sqlalchemy.engine import make_url
 
 from db.engine import make_engine
-from db.models import Assessment, Clinician, Flag, FlagTransition, Note, Patient, Session
+from db.meta import FLAGS_EVALUATED_KEY
+from db.models import Assessment, Clinician, Flag, FlagTransition, Meta, Note, Patient, Session
 from db.schema import upgrade
 
 
@@ -68,6 +69,7 @@ def _copy_caseload(source: Engine, target: Engine, therapist: str) -> None:
         (Note.__table__, Note.patient_id.in_(patients)),  # type: ignore[list-item]
         (Flag.__table__, Flag.patient_id.in_(patients)),  # type: ignore[list-item]
         (FlagTransition.__table__, FlagTransition.flag_id.in_(flags)),  # type: ignore[list-item]
+        (Meta.__table__, Meta.key == FLAGS_EVALUATED_KEY),  # type: ignore[list-item]  (the flags are as current)
     ]
     with source.connect() as reading, target.begin() as writing:
         for table, where in plan:

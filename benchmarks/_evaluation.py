@@ -1,7 +1,7 @@
 """The network evaluation (every flag and outcome of every patient) and its floor, the raw scan.
 
 `network_evaluation` is what `manage.py flags` and `manage.py outcomes` compute, through the
-same services, without writing: the flag picture replayed over whole tables and matched to
+same services, without writing: the records read once, the flag picture replayed over whole tables and matched to
 the stored flags, and every outcome. `raw_scan` is one plain `SELECT` per table of exactly
 the columns that evaluation reads, fetched through the same DBAPI driver into pandas.
 
@@ -23,16 +23,18 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 from db.models import DOSING_FIELDS, ITEM_COLUMNS  # noqa: E402
-from services.flags import picture_cutoff, replay_flags  # noqa: E402
+from services.flags import load_clinic_records, picture_cutoff, replay_flags  # noqa: E402
 from services.outcomes import outcomes  # noqa: E402
-
-_FLAG_COLUMNS = "id, patient_id, kind, level, status, is_open, since, evidence, rule_set, raised_at, closed_at"
 
 
 def network_evaluation(engine: Engine, as_of: dt.date) -> tuple[int, int]:
-    """Every flag episode and every outcome of the whole network as of a day; (episodes, outcome rows)."""
-    episodes = replay_flags(engine, as_of)
-    outcome_rows = outcomes(engine, as_of)
+    """Every flag episode and every outcome of the whole network as of a day; (episodes, outcome rows).
+
+    The records are read once (`load_clinic_records`) for both, as a nightly picture would.
+    """
+    records = load_clinic_records(engine, as_of)
+    episodes = replay_flags(engine, as_of, records=records)
+    outcome_rows = outcomes(engine, as_of, records=records)
     return len(episodes), len(outcome_rows)
 
 
@@ -52,10 +54,14 @@ def scan_queries(dialect: str) -> dict[str, tuple[str, bool]]:
             f"SELECT patient_id, started_at, kind, clinician, {dosing} FROM sessions WHERE started_at < {param}",
             True,
         ),
-        "flags": (f"SELECT {_FLAG_COLUMNS} FROM flags", False),
-        "flag_transitions": (
-            "SELECT id, flag_id, at, actor, action, acknowledgement, note FROM flag_transitions",
-            False,
+        # The stored flags' identities (to pair episodes with them) and the clinicians' actions.
+        "flags": ("SELECT id, patient_id, kind, raised_at, is_open FROM flags", False),
+        "flag_actions": (
+            "SELECT f.patient_id, f.kind, t.at, t.actor, t.action, t.acknowledgement, t.note, f.id "
+            "FROM flag_transitions t JOIN flags f ON f.id = t.flag_id "
+            f"WHERE t.actor <> 'system' AND t.action IN ('acknowledged', 'resolved') AND t.at < {param} "
+            "ORDER BY t.at, t.id",
+            True,
         ),
     }
 

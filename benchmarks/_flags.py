@@ -15,8 +15,11 @@ import json
 from typing import Any
 
 from sqlalchemy import Engine, insert
+from sqlalchemy.orm import Session
 
 from clinical.lifecycle import SYSTEM
+from clinical.rules import DEFAULT_RULES
+from db.meta import mark_flags_evaluated
 from db.models import Flag, FlagTransition
 from services.flags import replay_flags
 
@@ -69,6 +72,10 @@ def store_nightly_flags(engine: Engine, as_of: dt.date) -> int:
                 for start in range(0, len(rows), 50_000):
                     batch = rows[start : start + 50_000]
                     connection.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in batch])
+    # As the nightly `evaluate` does: the stored flags are the picture as of this day.
+    with Session(engine) as session:
+        mark_flags_evaluated(session, as_of, DEFAULT_RULES.label())
+        session.commit()
     return len(flags)
 
 

@@ -8,10 +8,12 @@ per patient: a clinic network of 10,000 patients must load in seconds.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import sys
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, String, select, type_coerce
 
@@ -25,6 +27,7 @@ _INT_DOSING = (
     *("bp_pre_sys", "bp_pre_dia", "bp_post_sys", "bp_post_dia", "bp_peak_sys", "bp_peak_dia"),
     *("heart_rate", "spo2_min", "cadss", "observed_minutes"),
 )
+_FLOAT_DOSING = ("dose_mg", "weight_kg")
 _CLINICIAN_ACTIONS = {"acknowledged": "acknowledge", "resolved": "resolve"}
 
 
@@ -56,14 +59,9 @@ def load_assessments(
         query = query.where(Assessment.administered_at < up_to)
     if instruments is not None:
         query = query.where(Assessment.instrument.in_(list(instruments)))
-    names = ["patient_id", "administered_at", "instrument", "total", *ITEM_COLUMNS]
-    frame = _read(engine, query, Assessment.patient_id, patient_ids, names)
-    frame["administered_at"] = _utc(frame["administered_at"])
-    for column in ("total", *ITEM_COLUMNS):
-        frame[column] = _ints(frame[column])
-    frame["patient_id"] = frame["patient_id"].astype(object)
-    frame["instrument"] = frame["instrument"].astype(object)
-    return frame
+    kinds = {"patient_id": _CODE, "administered_at": _TIME, "instrument": _CODE, "total": _INT}
+    kinds.update(dict.fromkeys(ITEM_COLUMNS, _INT))
+    return _read_columns(engine, query, Assessment.patient_id, patient_ids, kinds)
 
 
 def load_sessions(
@@ -74,16 +72,17 @@ def load_sessions(
     query = select(Session.patient_id, _raw_time(engine, Session.started_at), Session.kind, Session.clinician, *dosing)
     if up_to is not None:
         query = query.where(Session.started_at < up_to)
-    names = ["patient_id", "started_at", "kind", "clinician", *DOSING_FIELDS]
-    frame = _read(engine, query, Session.patient_id, patient_ids, names)
-    frame["started_at"] = _utc(frame["started_at"])
-    for column in _INT_DOSING:
-        frame[column] = _ints(frame[column])
-    for column in ("dose_mg", "weight_kg"):
-        frame[column] = pd.array(pd.to_numeric(frame[column], errors="coerce"), dtype="Float64")
-    for column in ("patient_id", "kind", "clinician", "route", "adverse_events"):
-        frame[column] = frame[column].astype(object)
-    return frame
+    kinds = {"patient_id": _CODE, "started_at": _TIME, "kind": _CODE, "clinician": _CODE}
+    kinds.update({c: _dosing_kind(c) for c in DOSING_FIELDS})
+    return _read_columns(engine, query, Session.patient_id, patient_ids, kinds)
+
+
+def _dosing_kind(column: str) -> str:
+    if column in _INT_DOSING:
+        return _INT
+    if column in _FLOAT_DOSING:
+        return _FLOAT
+    return _CODE if column == "route" else _TEXT
 
 
 def load_flag_actions(
@@ -178,6 +177,52 @@ def load_stored_flags(engine: Engine, patient_ids: Sequence[str] | None = None) 
     return list(flags.values())
 
 
+@dataclass(frozen=True)
+class FlagKey:
+    """What pairs a replayed episode with its stored flag (`services.flags._match`), and no more."""
+
+    id: int
+    patient_id: str
+    kind: str
+    raised_at: dt.datetime
+    is_open: bool
+
+
+def load_flag_keys(engine: Engine, patient_ids: Sequence[str] | None = None) -> list[FlagKey]:
+    """Every stored flag's identity (no evidence, no history): a read-only replay needs only these."""
+    query = select(Flag.id, Flag.patient_id, Flag.kind, Flag.raised_at, Flag.is_open)
+    keys: list[FlagKey] = []
+    with engine.connect() as connection:
+        for ids in _chunks(patient_ids):
+            chunk = query if ids is None else query.where(Flag.patient_id.in_(ids))
+            keys += [FlagKey(row[0], row[1], row[2], row[3], bool(row[4])) for row in connection.execute(chunk)]
+    return keys
+
+
+@dataclass(frozen=True)
+class OpenFlagRow:
+    """A stored open flag as a list of patients shows it."""
+
+    id: int
+    patient_id: str
+    kind: str
+    level: str
+    status: str
+    since: dt.date
+
+
+def load_open_flags(engine: Engine, patient_ids: Sequence[str]) -> list[OpenFlagRow]:
+    """The stored open flags of these patients (one indexed query per 5,000 patients)."""
+    query = select(Flag.id, Flag.patient_id, Flag.kind, Flag.level, Flag.status, Flag.since).where(
+        Flag.is_open.is_(True)
+    )
+    flags: list[OpenFlagRow] = []
+    with engine.connect() as connection:
+        for ids in _chunks(patient_ids):
+            flags += [OpenFlagRow(*row) for row in connection.execute(query.where(Flag.patient_id.in_(ids)))]
+    return flags
+
+
 def _chunks(patient_ids: Sequence[str] | None) -> list[list[str] | None]:
     if patient_ids is None:
         return [None]
@@ -203,6 +248,82 @@ def _read(
     return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
 
 
+def _read_columns(
+    engine: Engine, query: Any, id_column: Any, patient_ids: Sequence[str] | None, kinds: dict[str, str]
+) -> pd.DataFrame:
+    """A record table's rows as typed columns (`kinds`: name → _TEXT, _TIME, _INT or _FLOAT).
+
+    The big tables (a million assessments) are read here. Every selected column is one the
+    driver already returns as needed (text, numbers; times as text on SQLite), so no
+    SQLAlchemy result processing is needed, and each batch of rows becomes numpy columns at
+    once: the whole table is never held as Python tuples (the evaluation's memory), and
+    numbers never go through per-value parsing (`pd.to_numeric` over objects).
+    """
+    names = list(kinds)
+    batches: list[list[Any]] = []
+    with engine.connect() as connection:
+        for ids in _chunks(patient_ids):
+            chunk = query if ids is None else query.where(id_column.in_(ids))
+            for rows in _row_batches(connection, chunk):
+                columns = zip(*rows, strict=True)
+                batches.append([_column(values, kinds[name]) for name, values in zip(names, columns, strict=True)])
+    frame: dict[str, Any] = {}
+    for i, name in enumerate(names):
+        frame[name] = _typed([batch[i] for batch in batches], kinds[name])
+        for batch in batches:
+            batch[i] = None  # each column's batches go as soon as it is built: memory holds one copy
+    return pd.DataFrame(frame, copy=False)
+
+
+def _row_batches(connection: Any, query: Any) -> Iterator[Sequence[Any]]:
+    """The query's rows, `_FETCH_ROWS` at a time.
+
+    PostgreSQL: a server-side cursor (`stream_results`), so the driver holds one batch at a time.
+    SQLite has no such cursor and its driver already steps through the rows one at a time, so
+    the batches come straight from its DBAPI cursor as plain tuples (no `Row` per row).
+    """
+    if connection.dialect.name != "sqlite":
+        result = connection.execution_options(stream_results=True).execute(query)
+        yield from result.partitions(_FETCH_ROWS)
+        return
+    result = connection.execute(query)  # a plain cursor result: nothing buffered ahead of `cursor`
+    try:
+        while rows := result.cursor.fetchmany(_FETCH_ROWS):
+            yield rows
+    finally:
+        result.close()
+
+
+_CODE, _TEXT, _TIME, _INT, _FLOAT = "code", "text", "time", "int", "float"
+
+
+def _column(values: tuple[Any, ...], kind: str) -> Any:
+    """One batch of one column: numbers as float arrays (None becomes NaN), the rest as objects.
+
+    Codes (patient ids, instruments, kinds) repeat on every row: interned, a million rows hold
+    one string per distinct value instead of one per row.
+    """
+    if kind in (_INT, _FLOAT):
+        return np.array(values, dtype=float)
+    if kind == _CODE:
+        return np.array([None if v is None else sys.intern(v) for v in values], dtype=object)
+    return np.array(values, dtype=object)
+
+
+def _typed(parts: list[Any], kind: str) -> Any:
+    numeric = kind in (_INT, _FLOAT)
+    values = np.concatenate(parts) if parts else np.array([], dtype=float if numeric else object)
+    if numeric:
+        missing = np.isnan(values)
+        values[missing] = 0
+        if kind == _INT:
+            return pd.arrays.IntegerArray(values.astype(np.int64), missing)
+        return pd.arrays.FloatingArray(values, missing)
+    if kind == _TIME:
+        return _utc(pd.Series(values, dtype=object))
+    return pd.Series(values, dtype=object)  # the engine's contract: text columns as objects, not pandas strings
+
+
 def _raw_time(engine: Engine, column: Any) -> Any:
     # SQLite keeps UTC timestamps as text; parsing them in one vectorised step is far faster
     # than the per-row UTC conversion of the column type (a million assessments).
@@ -215,7 +336,3 @@ def _utc(values: pd.Series) -> pd.Series:
     if len(values) == 0:
         return pd.Series(pd.to_datetime([], utc=True), index=values.index)
     return pd.to_datetime(values, utc=True, format="ISO8601")
-
-
-def _ints(values: pd.Series) -> pd.arrays.IntegerArray:
-    return pd.array(pd.to_numeric(values, errors="coerce"), dtype="Float64").astype("Int64")

@@ -1,12 +1,15 @@
-"""Small facts about this database kept in the `meta` table (SPEC §8 demo mode).
+"""Small facts about this database kept in the `meta` table (SPEC §8 demo mode; fresh flags).
 
 A database filled with the synthetic demo clinic is marked so that real records are never
-imported into it by mistake, and so only it shows the demo logins.
+imported into it by mistake, and so only it shows the demo logins. The day of the last
+whole-clinic flag evaluation tells views whether the stored flags are current.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import datetime as dt
+
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from db.models import Meta
@@ -36,3 +39,25 @@ def is_demo_database(session: Session) -> bool:
 def mark_demo_database(session: Session) -> None:
     """Mark this database as the demo clinic's (the caller commits)."""
     set_value(session, DEMO_DATABASE_KEY, "true")
+
+
+# The day (and rule set) of the last evaluation of the whole clinic whose stored flags no
+# record written since has made stale: "2026-12-06 2026.1". Views read the stored flags
+# instead of replaying them only while this names their day; every import forgets it in
+# the transaction that writes the records, and the evaluation after it writes it again.
+FLAGS_EVALUATED_KEY = "flags_evaluated"
+
+
+def mark_flags_evaluated(session: Session, as_of: dt.date, rule_set: str) -> None:
+    """The stored flags are the whole clinic's picture as of `as_of` (the caller commits)."""
+    set_value(session, FLAGS_EVALUATED_KEY, f"{as_of.isoformat()} {rule_set}")
+
+
+def forget_flags_evaluated(session: Session) -> None:
+    """Records changed: the stored flags are no longer known to be current (the caller commits)."""
+    session.execute(delete(Meta).where(Meta.key == FLAGS_EVALUATED_KEY))
+
+
+def flags_evaluated_for(session: Session, as_of: dt.date, rule_set: str) -> bool:
+    """True when the stored flags are the whole clinic's picture as of `as_of` under `rule_set`."""
+    return get_value(session, FLAGS_EVALUATED_KEY) == f"{as_of.isoformat()} {rule_set}"

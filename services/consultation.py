@@ -43,7 +43,7 @@ from services.access import AccessDenied, patients_in_scope
 from services.auth import CurrentUser
 from services.caseload import sort_key
 from services.deidentified_view import pseudonym_key as key_for_pseudonyms
-from services.flags import picture_cutoff
+from services.flags import flags_current, picture_cutoff
 from services.flags import today as clinic_today
 from services.patient_records import PatientRecords, SiStatus, load_patient_records, load_patients
 from services.views import CaseloadRow, FlagSummary
@@ -183,10 +183,11 @@ def _load(
     """The scope's records, scored, with its open flags.
 
     Today (the usual case) the open flags are the stored ones — kept current by the evaluation
-    after every import, the nightly `evaluate` and every patient view — so ten caseloads load
-    without replaying every flag. A past day replays the flags as of that day instead.
+    after every import and the nightly `evaluate` — so ten caseloads load without replaying
+    every flag. A past day, or a day whose stored flags are not known to be current
+    (`services.flags.flags_current`), replays the flags as of that day instead.
     """
-    if as_of is not None and as_of != clinic_today():
+    if (as_of is not None and as_of != clinic_today()) or not flags_current(engine, clinic_today(), rules=rules):
         records = load_patient_records(engine, patient_ids, as_of=as_of, rules=rules)
         flags = [_open_flag(episode) for episodes in records.open_flags.values() for episode in episodes]
         return records, flags

@@ -14,22 +14,26 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
+import pandas as pd
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from clinical.days import end_of_day
 from clinical.flags import evaluate_flags
 from clinical.flags_si import resolve_refusal
-from clinical.lifecycle import ACKNOWLEDGEMENTS, SI_KINDS, SYSTEM, FlagEpisode, Transition, family_of
+from clinical.lifecycle import ACKNOWLEDGEMENTS, SI_KINDS, SYSTEM, FlagAction, FlagEpisode, Transition, family_of
 from clinical.rules import DEFAULT_RULES, Rules
 from clinical.scoring import score_assessments
-from db import audit
-from db.engine import UnitOfWork, lock_for_records
+from db import audit, meta
+from db.engine import UnitOfWork, lock_for_records, read_session
 from db.frames import (
+    FlagKey,
     StoredFlag,
     load_assessments,
     load_flag_actions,
+    load_flag_keys,
     load_patients,
     load_sessions,
     load_stored_flags,
@@ -37,6 +41,9 @@ from db.frames import (
 from db.models import Flag, FlagTransition
 from db.settings import clinic_timezone, load_settings
 from services import clock
+
+# A stored flag as matching needs it: its identity (read-only replay) or all of it (storing).
+_Stored = TypeVar("_Stored", FlagKey, StoredFlag)
 
 RECORDS_CHANGED_NOTE = "condition no longer holds (the records it rested on changed)"
 REOPENED_NOTE = "condition holds again (records dated earlier arrived)"
@@ -84,18 +91,55 @@ def picture_cutoff(as_of: dt.date) -> dt.datetime:
     return min(end_of_day(as_of, clinic_timezone()), clock.now() + dt.timedelta(microseconds=1))
 
 
+@dataclass(frozen=True)
+class ClinicRecords:
+    """What a flag picture and the outcomes are computed from, read once (one query per table)."""
+
+    as_of: dt.date
+    cutoff: dt.datetime
+    patient_ids: Sequence[str] | None  # None: the whole clinic
+    patients: pd.DataFrame
+    scored: pd.DataFrame  # assessments before the cut-off, scored
+    sessions: pd.DataFrame  # sessions before the cut-off (done, not scheduled)
+    actions: list[FlagAction]
+
+
+def load_clinic_records(
+    engine: Engine,
+    as_of: dt.date | None = None,
+    patient_ids: Sequence[str] | None = None,
+    *,
+    rules: Rules = DEFAULT_RULES,
+) -> ClinicRecords:
+    """The records and clinician actions dated before the picture's cut-off, scored once."""
+    as_of = as_of or today()
+    cutoff = picture_cutoff(as_of)
+    return ClinicRecords(
+        as_of=as_of,
+        cutoff=cutoff,
+        patient_ids=patient_ids,
+        patients=load_patients(engine, patient_ids),
+        scored=score_assessments(load_assessments(engine, patient_ids, up_to=cutoff), rules),
+        sessions=load_sessions(engine, patient_ids, up_to=cutoff),
+        actions=load_flag_actions(engine, patient_ids, up_to=cutoff),
+    )
+
+
 def replay_flags(
     engine: Engine,
     as_of: dt.date | None = None,
     patient_ids: Sequence[str] | None = None,
     *,
     rules: Rules = DEFAULT_RULES,
+    records: ClinicRecords | None = None,
 ) -> list[FlagEpisode]:
-    """Every episode (open and closed) as of the day, with the stored flag id where one exists. Writes nothing."""
-    as_of = as_of or today()
-    cutoff = picture_cutoff(as_of)
-    episodes = _evaluate(engine, as_of, cutoff, patient_ids, rules)
-    stored = _comparable(load_stored_flags(engine, patient_ids), cutoff)
+    """Every episode (open and closed) as of the day, with the stored flag id where one exists. Writes nothing.
+
+    `records` (from `load_clinic_records`) saves reading them again when the caller has them.
+    """
+    records = records or load_clinic_records(engine, as_of, patient_ids, rules=rules)
+    episodes = _evaluate(records, rules)
+    stored = _comparable(load_flag_keys(engine, records.patient_ids), records.cutoff)
     return [
         episode if flag is None else replace(episode, flag_id=flag.id) for episode, flag in _match(episodes, stored)
     ]
@@ -119,7 +163,10 @@ def evaluate_and_store(
     *,
     rules: Rules = DEFAULT_RULES,
 ) -> EvaluationSummary:
-    """Evaluate every flag and store what changed as `system` transitions (idempotent)."""
+    """Evaluate every flag and store what changed as `system` transitions (idempotent).
+
+    Evaluating the whole clinic also records the day it was evaluated for (`flags_current`).
+    """
     as_of = as_of or today()
     cutoff = picture_cutoff(as_of)
     counts = _Counts()
@@ -127,11 +174,13 @@ def evaluate_and_store(
         # Read only once no import or flag action is mid-write, and store before the next
         # may start: a picture read before a commit and stored after it would undo that commit.
         lock_for_records(uow.session)
-        episodes = _evaluate(engine, as_of, cutoff, patient_ids, rules)
+        episodes = _evaluate(load_clinic_records(engine, as_of, patient_ids, rules=rules), rules)
         stored = _comparable(load_stored_flags(engine, patient_ids), cutoff)
         pairs = _match(episodes, stored)
         matched = {flag.id for _, flag in pairs if flag is not None}
         _store(uow.session, pairs, [f for f in stored if f.is_open and f.id not in matched], cutoff, counts)
+        if patient_ids is None:
+            meta.mark_flags_evaluated(uow.session, as_of, rules.label())
         uow.commit()
     return EvaluationSummary(
         as_of=as_of,
@@ -143,26 +192,36 @@ def evaluate_and_store(
     )
 
 
-def _evaluate(
-    engine: Engine, as_of: dt.date, cutoff: dt.datetime, patient_ids: Sequence[str] | None, rules: Rules
-) -> list[FlagEpisode]:
+def flags_current(engine: Engine, as_of: dt.date, *, rules: Rules = DEFAULT_RULES) -> bool:
+    """True when the stored flags are the picture as of `as_of`, so a view may read them instead of replaying.
+
+    That holds from a whole-clinic evaluation for that day (the one after every import, the
+    nightly `evaluate`) until records are next written: an import forgets it in the same
+    transaction. Clinicians' actions and per-patient evaluations keep the stored flags in
+    step with the replay, so they leave it standing.
+    """
+    with read_session(engine) as session:
+        return meta.flags_evaluated_for(session, as_of, rules.label())
+
+
+def _evaluate(records: ClinicRecords, rules: Rules) -> list[FlagEpisode]:
     return evaluate_flags(
-        load_patients(engine, patient_ids),
-        load_assessments(engine, patient_ids, up_to=cutoff),
-        load_sessions(engine, patient_ids, up_to=cutoff),
-        load_flag_actions(engine, patient_ids, up_to=cutoff),
-        as_of=as_of,
+        records.patients,
+        records.scored,
+        records.sessions,
+        records.actions,
+        as_of=records.as_of,
         tz=clinic_timezone(),
         rules=rules,
     )
 
 
-def _comparable(stored: list[StoredFlag], cutoff: dt.datetime) -> list[StoredFlag]:
+def _comparable(stored: list[_Stored], cutoff: dt.datetime) -> list[_Stored]:
     # A flag raised after the cut-off belongs to a later picture (`evaluate --as-of` a past day).
     return [flag for flag in stored if flag.raised_at < cutoff]
 
 
-def _match(episodes: Iterable[FlagEpisode], stored: list[StoredFlag]) -> list[tuple[FlagEpisode, StoredFlag | None]]:
+def _match(episodes: Iterable[FlagEpisode], stored: list[_Stored]) -> list[tuple[FlagEpisode, _Stored | None]]:
     """Pair each replayed episode with the stored flag it is, if any.
 
     First the flag its clinician actions were taken on, then the flag raised at the same
@@ -173,7 +232,7 @@ def _match(episodes: Iterable[FlagEpisode], stored: list[StoredFlag]) -> list[tu
     by_raise = {(flag.patient_id, flag.kind, flag.raised_at): flag for flag in stored}
     open_by_kind = {(flag.patient_id, flag.kind): flag for flag in stored if flag.is_open}
     used: set[int] = set()
-    pairs: list[tuple[FlagEpisode, StoredFlag | None]] = []
+    pairs: list[tuple[FlagEpisode, _Stored | None]] = []
     for episode in sorted(episodes, key=lambda e: (e.patient_id, e.kind, e.raised_at)):
         candidates = [by_id.get(i) for i in episode.action_flag_ids]
         candidates.append(by_raise.get((episode.patient_id, episode.kind, episode.raised_at)))

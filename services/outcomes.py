@@ -14,7 +14,7 @@ from clinical.outcomes import OUTCOME_FIELDS, compute_outcomes
 from clinical.rules import DEFAULT_RULES, Rules
 from db.frames import load_assessments, load_sessions
 from db.settings import clinic_timezone
-from services.flags import picture_cutoff, today
+from services.flags import ClinicRecords, picture_cutoff, today
 
 
 def outcomes(
@@ -24,17 +24,21 @@ def outcomes(
     patient_ids: Sequence[str] | None = None,
     *,
     rules: Rules = DEFAULT_RULES,
+    records: ClinicRecords | None = None,
 ) -> pd.DataFrame:
-    """One row per patient × outcome instrument with a complete assessment (clinical.outcomes columns)."""
-    as_of = as_of or today()
-    cutoff = picture_cutoff(as_of)
-    frame = compute_outcomes(
-        load_assessments(engine, patient_ids, up_to=cutoff),
-        load_sessions(engine, patient_ids, up_to=cutoff),
-        as_of=as_of,
-        tz=clinic_timezone(),
-        rules=rules,
-    )
+    """One row per patient × outcome instrument with a complete assessment (clinical.outcomes columns).
+
+    `records` (from `services.flags.load_clinic_records`) saves reading them again: the nightly
+    picture of flags and outcomes reads the records once.
+    """
+    if records is None:
+        as_of = as_of or today()
+        cutoff = picture_cutoff(as_of)
+        assessments = load_assessments(engine, patient_ids, up_to=cutoff)
+        sessions = load_sessions(engine, patient_ids, up_to=cutoff)
+    else:
+        as_of, assessments, sessions = records.as_of, records.scored, records.sessions  # scored: not again
+    frame = compute_outcomes(assessments, sessions, as_of=as_of, tz=clinic_timezone(), rules=rules)
     if instrument is not None:
         frame = frame[frame["instrument"] == instrument]
     order = {name: i for i, name in enumerate(OUTCOME_INSTRUMENTS)}

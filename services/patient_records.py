@@ -27,7 +27,7 @@ from db import frames
 from db.engine import read_session
 from db.models import Patient
 from db.settings import clinic_timezone
-from services.flags import evaluate_and_store, picture_cutoff
+from services.flags import evaluate_and_store, flags_current, picture_cutoff
 from services.flags import today as clinic_today
 
 
@@ -171,7 +171,9 @@ def load_patient_records(
     """Load and score the records of allowed patients, as of a day (default today, clinic time).
 
     With `store_flags`, the flags are evaluated and stored first (SPEC §6: "when a page needs
-    them"), so every open flag has a stored id a clinician can act on.
+    them") unless the stored ones are current for the day, so every open flag has a stored id
+    a clinician can act on. Without it, the open flags are the stored ones when those are
+    current (`services.flags.flags_current`), else a read-only replay.
     """
     tz = clinic_timezone()
     as_of = as_of or clinic_today()
@@ -187,9 +189,14 @@ def load_patient_records(
     if not ids:
         flags: list[Any] = []
     elif store_flags:
-        evaluate_and_store(engine, as_of, patient_ids=ids, rules=rules)
+        if not flags_current(engine, as_of, rules=rules):
+            evaluate_and_store(engine, as_of, patient_ids=ids, rules=rules)
         stored = frames.load_stored_flags(engine, ids)
         flags = [flag for flag in stored if flag.is_open]
+    elif flags_current(engine, as_of, rules=rules):
+        # The whole clinic was evaluated for this day and no record was written since: the
+        # stored open flags are the replay's picture, read with one indexed query.
+        flags = frames.load_open_flags(engine, ids)
     else:
         # A read-only replay on the frames already loaded (no second read of the records).
         actions = frames.load_flag_actions(engine, ids, up_to=cutoff)
