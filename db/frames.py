@@ -264,7 +264,7 @@ def _read_columns(
     with engine.connect() as connection:
         for ids in _chunks(patient_ids):
             chunk = query if ids is None else query.where(id_column.in_(ids))
-            for rows in _row_batches(connection, chunk):
+            for rows in _row_batches(connection, chunk, whole_table=ids is None):
                 columns = zip(*rows, strict=True)
                 batches.append([_column(values, kinds[name]) for name, values in zip(names, columns, strict=True)])
     frame: dict[str, Any] = {}
@@ -275,14 +275,15 @@ def _read_columns(
     return pd.DataFrame(frame, copy=False)
 
 
-def _row_batches(connection: Any, query: Any) -> Iterator[Sequence[Any]]:
+def _row_batches(connection: Any, query: Any, *, whole_table: bool) -> Iterator[Sequence[Any]]:
     """The query's rows, `_FETCH_ROWS` at a time.
 
-    PostgreSQL: a server-side cursor (`stream_results`), so the driver holds one batch at a time.
-    SQLite has no such cursor and its driver already steps through the rows one at a time, so
-    the batches come straight from its DBAPI cursor as plain tuples (no `Row` per row).
+    A whole table on PostgreSQL streams through a server-side cursor, so the driver holds one
+    batch at a time. Otherwise (some patients' rows, or SQLite, whose driver steps through the
+    rows anyway) the batches come straight from the DBAPI cursor as plain tuples, with no
+    `Row` per row and no extra round trips.
     """
-    if connection.dialect.name != "sqlite":
+    if whole_table and connection.dialect.name == "postgresql":
         result = connection.execution_options(stream_results=True).execute(query)
         yield from result.partitions(_FETCH_ROWS)
         return

@@ -77,7 +77,6 @@ class PatientRecords:
             doses = done[done["kind"] == "dosing"]
             self._index.update(
                 patients={row["patient_id"]: row for row in self.patients.to_dict("records")},
-                sessions={pid: frame for pid, frame in ordered.groupby("patient_id", sort=False)},
                 doses={pid: list(frame["started_at"]) for pid, frame in doses.groupby("patient_id", sort=False)},
                 last=_first_per_patient(done.iloc[::-1]),
                 next=_first_per_patient(scheduled),
@@ -91,7 +90,11 @@ class PatientRecords:
         return dict(self._indexed()["patients"][patient_id])
 
     def sessions_of(self, patient_id: str) -> pd.DataFrame:
-        return self._indexed()["sessions"].get(patient_id, self.sessions.iloc[0:0])
+        index = self._indexed()
+        if "sessions" not in index:  # a frame per patient: only the pages that show sessions pay for it
+            ordered = self.sessions.sort_values("started_at")
+            index["sessions"] = {pid: frame for pid, frame in ordered.groupby("patient_id", sort=False)}
+        return index["sessions"].get(patient_id, self.sessions.iloc[0:0])
 
     def doses_of(self, patient_id: str) -> pd.DataFrame:
         own = self.sessions_of(patient_id)
