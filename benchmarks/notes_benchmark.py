@@ -1,14 +1,16 @@
 """Note analysis speed: notes per second, and a therapist's whole caseload (40 × 20 notes).
 
-    python benchmarks/notes_benchmark.py [--patients 40] [--notes 20] [--seed 7]
+    python benchmarks/notes_benchmark.py [--patients 40] [--notes 20] [--seed 7] [--repeat 3]
 
 Prints `name: value` lines. The caseload is built deterministically from the labelled
 synthetic notes of the test set (tests/unit/notes/corpus.py), paragraphs shuffled into
 notes of realistic length (about 120–300 words), a third of them holding a paragraph with
-risk language. Nothing is cached: every note is analysed
-from its text in the timed run, as `services.notes` does on demand. The only memo is per
-word (the stem of a word, `functools.lru_cache`), which later runs reuse; the first run,
-with those memos empty as after a process start, is printed too.
+risk language. Nothing is cached: every note is analysed from its text in the timed run, as
+`services.notes` does on demand. The analysis memoises only per word (a word's stem, the
+risk anchors a word holds), and `clinical.notes.clear_memos()` empties those memos before
+every timed run, so each run starts as cold as after a process start and none profits from
+another. The best and median of those cold runs are the figures; the budget (issue 9: a
+caseload in under a second) is judged on the median.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from clinical.notes import analyse_note, patient_themes  # noqa: E402
+from clinical.notes import analyse_note, clear_memos, patient_themes  # noqa: E402
 from tests.unit.notes.corpus import CORPUS  # noqa: E402
 
 CASELOAD_BUDGET_SECONDS = 1.0
@@ -61,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--patients", type=int, default=40)
     parser.add_argument("--notes", type=int, default=20)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--repeat", type=int, default=3, help="timed runs; the best and the median are printed")
+    parser.add_argument("--repeat", type=int, default=3, help="timed cold runs; the best and the median are printed")
     args = parser.parse_args(argv)
 
     caseload = caseload_notes(args.patients, args.notes, args.seed)
@@ -71,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     runs: list[float] = []
     cpu_runs: list[float] = []
     for _ in range(args.repeat):
+        clear_memos()  # every run cold: no memo of an earlier run survives into this one
         started, cpu_started = time.perf_counter(), time.process_time()
         for notes in caseload:
             for text in notes:
@@ -82,15 +85,15 @@ def main(argv: list[str] | None = None) -> int:
     best, median = min(runs), statistics.median(runs)
     print(f"notes: {len(texts)}")
     print(f"mean_words_per_note: {words / len(texts):.0f}")
+    print(f"cold_runs: {len(runs)} (per-word memos emptied before each; no note result is ever cached)")
     print(f"caseload_seconds_best: {best:.3f}")
     print(f"caseload_seconds_median: {median:.3f}")
-    print(f"caseload_seconds_first_run: {runs[0]:.3f} (word-level stem memos empty; no note result is ever cached)")
     # CPU time is what the analysis itself costs; wall time also counts other programs on the machine.
     print(f"caseload_cpu_seconds_best: {min(cpu_runs):.3f}")
     print(f"notes_per_second: {len(texts) / median:.0f}")
-    verdict = "yes" if best < CASELOAD_BUDGET_SECONDS else "no"
-    print(f"caseload_under_budget: {verdict} (budget {CASELOAD_BUDGET_SECONDS} s)")
-    return 0 if best < CASELOAD_BUDGET_SECONDS else 1
+    under_budget = median < CASELOAD_BUDGET_SECONDS
+    print(f"caseload_under_budget: {'yes' if under_budget else 'no'} (cold median; budget {CASELOAD_BUDGET_SECONDS} s)")
+    return 0 if under_budget else 1
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from clinical.notes.analysis import (
     intentions,
     patient_themes,
 )
+from clinical.notes.memo import clear_memos
 from clinical.notes.vocabulary import NOTE_RULES_VERSION
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "RiskSentence",
     "Sentence",
     "analyse_note",
+    "clear_memos",
     "intentions",
     "patient_themes",
 ]

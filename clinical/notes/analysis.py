@@ -41,7 +41,7 @@ class NoteAnalysis:
 def analyse_note(text: str) -> NoteAnalysis:
     """Summary, themes and every risk sentence of one note."""
     sentences = split_sentences(text)
-    words = tokenise(text)
+    words = tokenise(text, sentences)
     return NoteAnalysis(
         summary=summarise(sentences, words=words),
         themes=note_themes(text, words=words),

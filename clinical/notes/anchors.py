@@ -2,16 +2,21 @@
 
 Python's `re` tries a pattern at every position of a sentence, which for a lexicon of a
 hundred-odd patterns costs milliseconds per note. For each pattern we derive, from its parse
-tree, a set of literal anchors of which every match must contain at least one — for
-`\\bkill?(?:s|ed)? (?:my|her)self` that is "kil" at the start of a word. A pattern then runs
-only on sentences holding one of its anchors. The derivation is conservative: a pattern for
-which no anchor can be proven always runs (tests check the shortcut changes no result).
+tree, sets of literal anchors, every match holding one anchor of each set — for
+`\\bkill?(?:s|ed)? (?:my|her)self` "kil" at the start of a word, "my" or "her" at the start
+of one, and "self". A pattern then runs only on sentences holding an anchor of each of its
+sets. Sentences are screened chunk by chunk (runs without whitespace, "(kill" or "plan,"),
+and the same few thousand chunks make up a caseload, so the anchors of each are worked out
+once. The derivation is conservative: a pattern for which no anchor can be proven always runs
+(tests check the screen changes no result).
 """
 
 from __future__ import annotations
 
-import bisect
+import functools
+import operator
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
@@ -39,7 +44,8 @@ def anchors_of(pattern: re.Pattern[str]) -> frozenset[Anchor] | None:
 
 def anchor_sets_of(pattern: re.Pattern[str]) -> list[frozenset[Anchor]]:
     """Every set of anchors the pattern can be proven to need: each match holds one anchor of each set."""
-    return _Walker().sequence(list(sre_parse.parse(pattern.pattern, pattern.flags)), True)
+    # A match may begin anywhere in a sentence: only `\b` (or `^`) makes what follows a word start.
+    return _Walker().sequence(list(sre_parse.parse(pattern.pattern, pattern.flags)), False)
 
 
 class _Walker:
@@ -47,6 +53,10 @@ class _Walker:
         found: list[frozenset[Anchor]] = []
         run, run_at_start, start_ok = "", False, at_word_start
         for op, av in items:
+            if op is sre.LITERAL and chr(av).isspace():  # anchors hold no whitespace: the screen reads chunks
+                self._flush(found, run, run_at_start, False)
+                run, start_ok = "", True
+                continue
             if op is sre.LITERAL:
                 if not run:
                     run_at_start = start_ok and chr(av).isalnum()
@@ -128,93 +138,93 @@ def _best(sets: list[frozenset[Anchor]]) -> frozenset[Anchor] | None:
     )
 
 
-class AnchorIndex:
-    """Which of a list of patterns can match a text, found through their anchors in one scan.
+class AnchorScreen:
+    """Which of a list of patterns may match a text, judged from the anchors its chunks hold.
 
-    Word-start anchors are compiled into one trie-shaped regular expression (one pass of the
-    C matcher over the text); every anchor that is a prefix of what it finds unlocks its
-    patterns. The few anchors that may sit inside a word are looked for with `in`.
+    Every anchor is one bit. A chunk of lower-cased text (a run without whitespace: "(kill",
+    "plan,") holds the anchors that are one of its words (`\\b` to `\\b`), begin one, or, for
+    the rest, lie anywhere in it. No anchor holds whitespace, so a text holds exactly the
+    anchors of its chunks, and its bits are the union of theirs (`bits`, which callers memoise
+    per chunk). A pattern is looked at when one of its key anchors (`anchors_of`) is there, and
+    may match only when each of its anchor sets (`anchor_sets_of`) has a bit set.
     """
 
-    def __init__(self, patterns: list[re.Pattern[str]]) -> None:
+    def __init__(self, patterns: Sequence[re.Pattern[str]]) -> None:
+        bit_of: dict[Anchor, int] = {}
+
+        def bits(anchors: Iterable[Anchor]) -> int:
+            return _union(bit_of.setdefault(anchor, 1 << len(bit_of)) for anchor in anchors)
+
+        self._unlocks: dict[int, list[int]] = {}  # per key anchor's bit: the patterns it unlocks
+        self._further: list[tuple[int, ...]] = []  # per pattern: the bits of each of its other anchor sets
         always: list[int] = []
-        self._whole_words: dict[str, list[int]] = {}
-        self._at_word_start: dict[str, list[int]] = {}
-        self._anywhere: dict[str, list[int]] = {}
         for number, pattern in enumerate(patterns):
-            anchors = anchors_of(pattern)
-            if anchors is None:
+            key = anchors_of(pattern)
+            if key is None:
                 always.append(number)
-                continue
-            for anchor in anchors:
-                if anchor.whole_word:
-                    table = self._whole_words
-                elif anchor.word_start:
-                    table = self._at_word_start
-                else:
-                    table = self._anywhere
-                table.setdefault(anchor.text, []).append(number)
-        self._always = frozenset(always)
-        # For each anchor, every pattern unlocked by it or by an anchor that is a prefix of it.
-        for table in (self._at_word_start, self._anywhere):  # (a whole word is no prefix of another)
-            closed = {
-                anchor: sorted({n for end in range(_MIN_ANCHOR, len(anchor) + 1) for n in table.get(anchor[:end], ())})
-                for anchor in table
-            }
-            table.update(closed)
-        # Look-aheads, so that every position where an anchor starts is found, overlaps included.
-        self._word_scanner = _scanner(
-            r"\b(?=(" + _trie_pattern(sorted(self._at_word_start)) + "))", self._at_word_start
-        )
-        self._inner_scanner = _scanner(r"(?=(" + _trie_pattern(sorted(self._anywhere)) + "))", self._anywhere)
-        self._word_matcher = _scanner(r"\b(?:" + _trie_pattern(sorted(self._whole_words)) + r")\b", self._whole_words)
-        self._scanners = (
-            (self._word_scanner, self._at_word_start, 1),
-            (self._inner_scanner, self._anywhere, 1),
-            (self._word_matcher, self._whole_words, 0),
-        )
+            for anchor in key or ():
+                self._unlocks.setdefault(bits([anchor]), []).append(number)
+            self._further.append(tuple(bits(anchors) for anchors in anchor_sets_of(pattern) if anchors != key))
+        self._always = tuple(always)
+        self._key_bits = _union(self._unlocks)
+        self.size = len(bit_of)  # bits from 1 << size up are free for the caller's own use
+        # How a chunk is searched for each anchor: words by table, the few others by `in` or a regex.
+        self._whole_words: dict[str, int] = {}
+        self._word_starts: dict[str, int] = {}
+        self._inside: list[tuple[str, re.Pattern[str] | None, int]] = []
+        for anchor, bit in bit_of.items():
+            if anchor.word_start and _WORD.fullmatch(anchor.text):
+                table = self._whole_words if anchor.whole_word else self._word_starts
+                table[anchor.text] = table.get(anchor.text, 0) | bit
+            elif anchor.word_start:  # "w/o", "co-worker": as a word of the chunk, found the way `re` does
+                edge = r"\b" if anchor.whole_word else ""
+                self._inside.append((anchor.text, re.compile(r"\b" + re.escape(anchor.text) + edge), bit))
+            else:
+                self._inside.append((anchor.text, None, bit))
+        self._longest_start = max(map(len, self._word_starts), default=0)
 
-    def candidates(self, text: str) -> list[int]:
-        """Numbers of the patterns that may match the text, in order."""
-        return sorted(self.candidates_per_span(text.lower(), [(0, len(text))])[0])
+    def bits(self, chunk: str) -> int:
+        """The bits of the anchors a chunk of lower-cased text (no whitespace in it) holds."""
+        bits = 0
+        for word in _WORD.findall(chunk):
+            bits |= self._whole_words.get(word, 0)
+            for end in range(_MIN_ANCHOR, min(len(word), self._longest_start) + 1):
+                bits |= self._word_starts.get(word[:end], 0)
+        for text, as_word, bit in self._inside:
+            if text in chunk and (as_word is None or as_word.search(chunk)):
+                bits |= bit
+        return bits
 
-    def candidates_per_span(self, lowered: str, spans: list[tuple[int, int]]) -> list[set[int]]:
-        """For each (start, end) span of the lower-cased text, the patterns that may match inside it."""
-        found = [set(self._always) for _ in spans]
-        starts = [start for start, _ in spans]
-        ends = [end for _, end in spans]
-        place = bisect.bisect_right
-        for scanner, table, group in self._scanners:
-            if scanner is None:
-                continue
-            for match in scanner.finditer(lowered):
-                # The anchor (group 1 of a look-ahead, or the whole match) starts where the match does.
-                start, end = match.span(group)
-                at = place(starts, start) - 1
-                if at < 0 or end > ends[at]:
-                    continue
-                found[at].update(table[match.group(group)])
-        return found
+    def candidates(self, bits: int, strict: bool = True) -> list[int]:
+        """Numbers of the patterns, in order, that may match a text holding the anchors of `bits`.
 
-
-def _scanner(pattern: str, table: dict[str, list[int]]) -> re.Pattern[str] | None:
-    return re.compile(pattern) if table else None
-
-
-def _trie_pattern(words: list[str]) -> str:
-    """A regular expression matching the longest of `words` that starts here (a trie, greedy)."""
-    trie: dict[str, Any] = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-    return _node_pattern(trie)
+        Those a key anchor unlocks (and those without a key), less, when `strict`, those lacking
+        an anchor of one of their anchor sets.
+        """
+        keys = bits & self._key_bits
+        if not keys:
+            return list(self._always)  # (no anchor sets at all: nothing to check)
+        found = set(self._always)
+        while keys:  # each set bit, lowest first: a sentence holds a few
+            bit = keys & -keys
+            found.update(self._unlocks[bit])
+            keys ^= bit
+        numbers = sorted(found)
+        if not strict:
+            return numbers
+        admitted: list[int] = []
+        for number in numbers:  # plain loops: this runs for every unlocked pattern
+            for mask in self._further[number]:
+                if not mask & bits:
+                    break
+            else:
+                admitted.append(number)
+        return admitted
 
 
-def _node_pattern(node: dict[str, Any]) -> str:
-    branches = [re.escape(char) + _node_pattern(child) for char, child in sorted(node.items()) if char]
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    return f"(?:{body})?" if "" in node else body
+# What `\b` separates in a text: a word-start anchor made of these begins one of them.
+_WORD = re.compile(r"\w+")
+
+
+def _union(bits: Iterable[int]) -> int:
+    return functools.reduce(operator.or_, bits, 0)

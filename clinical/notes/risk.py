@@ -15,12 +15,14 @@ Clauses end at "but", "however", ";" and at verbs that assert something new ("re
 
 from __future__ import annotations
 
-import bisect
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 
-from clinical.notes.anchors import AnchorIndex, anchor_sets_of, anchors_of
+from clinical.notes.anchors import AnchorScreen, anchor_sets_of, anchors_of
+from clinical.notes.memo import word_memo
 from clinical.notes.risk_lexicon import (
     AFFIRMING_VERBS,
     FALSE_FRIENDS,
@@ -86,22 +88,37 @@ _ANY_CUE = re.compile(
 _MISSPELLABLE_WORD = re.compile(r"\b(?:su|si|us|sc|ho|hp|oh|ov|vo|oe)[a-z]{4,}")
 
 
-_PATTERN_INDEX = AnchorIndex([p.regex for p in RISK_PATTERNS])
+_PATTERN_SCREEN = AnchorScreen([p.regex for p in RISK_PATTERNS])
 # Per pattern: category, finditer on the text, finditer on lower-cased text (None when the
 # pattern is case-sensitive), whether it marks a core — looked up once, not per sentence.
 _PATTERN_RUNNERS = tuple(
     (p.category, p.regex.finditer, None if p.case_sensitive else p.lowered.finditer, p.has_core) for p in RISK_PATTERNS
 )
-_FRIEND_INDEX = AnchorIndex(list(FALSE_FRIENDS))
+_FRIEND_SCREEN = AnchorScreen(FALSE_FRIENDS)
+# A bit of the risk screen's own: the chunk holds a misspelt risk word.
+_MISSPELT = 1 << _PATTERN_SCREEN.size
+
+
+@word_memo
+def _risk_bits(chunk: str) -> int:
+    """The risk anchors a chunk of lower-cased text holds (and `_MISSPELT` for "sucidal")."""
+    bits = _PATTERN_SCREEN.bits(chunk)
+    return bits | _MISSPELT if any(map(_misspelt, _MISSPELLABLE_WORD.findall(chunk))) else bits
+
+
+@word_memo
+def _friend_bits(chunk: str) -> int:
+    """The false friends' anchors a chunk of lower-cased text holds."""
+    return _FRIEND_SCREEN.bits(chunk)
 
 
 def _further_anchor_sets(pattern: re.Pattern[str]) -> tuple[tuple[str, ...], ...]:
-    """The pattern's anchor sets besides the one the index screens on, short anchors left out.
+    """The pattern's anchor sets besides its key, short anchors left out: for sentences beyond ASCII.
 
-    The index lets a pattern run when one of its anchors is in the sentence; many patterns need
-    several parts ("for … it all … go"), and checking that the sentence also holds one anchor of
-    each further part (`in`, a fraction of a regex run) spares most of the runs that find nothing.
-    A set holding a two-letter anchor is left out: nearly every sentence would pass it.
+    Many patterns need several parts ("for … it all … go"), and checking that the sentence also
+    holds one anchor of each further part (`in`, a fraction of a regex run) spares most of the
+    runs that find nothing. A set holding a two-letter anchor is left out: nearly every sentence
+    would pass it.
     """
     screened = anchors_of(pattern)
     further = {
@@ -129,23 +146,9 @@ def _may_match(number: int, lowered: str) -> bool:
 def find_risk_sentences(note: str, sentences: Iterable[Sentence] | None = None) -> tuple[RiskSentence, ...]:
     """Every sentence of the note holding risk language, in note order."""
     normalised = _normalise(note)
-    lowered = normalised.lower()
-    sentences = tuple(split_sentences(note) if sentences is None else sentences)
-    spans = [(s.start, s.end) for s in sentences]
-    if len(lowered) == len(normalised):  # the usual case: screen the whole note in one pass
-        candidates = _PATTERN_INDEX.candidates_per_span(lowered, spans)
-        misspelt = {
-            bisect.bisect_right(spans, (m.start(), len(note))) - 1 for m in _MISSPELLABLE_WORD.finditer(lowered)
-        }
-    else:  # a letter whose lower case is longer ("İ") shifts offsets: screen sentence by sentence
-        candidates = [set(_PATTERN_INDEX.candidates(normalised[start:end])) for start, end in spans]
-        misspelt = set(range(len(spans)))
     found: list[RiskSentence] = []
-    for number, sentence in enumerate(sentences):
-        if not candidates[number] and number not in misspelt:
-            continue
-        text = normalised[sentence.start : sentence.end]
-        phrases = _phrases(text, sorted(candidates[number]), number in misspelt)
+    for sentence in split_sentences(note) if sentences is None else sentences:
+        phrases = _phrases(normalised[sentence.start : sentence.end])
         if phrases:
             found.append(
                 RiskSentence(
@@ -161,8 +164,7 @@ def find_risk_sentences(note: str, sentences: Iterable[Sentence] | None = None) 
 
 def risk_phrases(sentence: str) -> list[RiskPhrase]:
     """The risk phrases of one sentence, false friends removed, each judged negated or not."""
-    sentence = _normalise(sentence)
-    return _phrases(sentence, _PATTERN_INDEX.candidates(sentence), True)
+    return _phrases(_normalise(sentence))
 
 
 def _normalise(text: str) -> str:
@@ -170,10 +172,10 @@ def _normalise(text: str) -> str:
     return text.translate(_NORMALISE) if _NEEDS_NORMALISING.search(text) else text
 
 
-def _phrases(sentence: str, candidates: Sequence[int], may_be_misspelt: bool) -> list[RiskPhrase]:
-    lowered = sentence.lower()
-    if len(lowered) == len(sentence):  # (the anchors are literals of lower-cased text)
-        candidates = [number for number in candidates if _may_match(number, lowered)]
+def _phrases(sentence: str) -> list[RiskPhrase]:
+    candidates, may_be_misspelt = _screen(sentence)
+    if not candidates and not may_be_misspelt:  # most sentences
+        return []
     spans = _pattern_spans(sentence, candidates)
     if may_be_misspelt:
         spans += _misspelling_spans(sentence)
@@ -185,11 +187,31 @@ def _phrases(sentence: str, candidates: Sequence[int], may_be_misspelt: bool) ->
     return [RiskPhrase(category, start, end, _is_negated(sentence, start, end)) for category, start, end in spans]
 
 
+def _screen(sentence: str) -> tuple[list[int], bool]:
+    """The patterns worth running on a (normalised) sentence, and whether it holds a misspelt risk word.
+
+    An ASCII sentence is judged on every anchor set of a pattern, word by word: lower-casing it
+    is then exactly what IGNORECASE matches. Beyond ASCII (`re` also takes "ſ" for "s", which
+    lower-casing leaves alone), the key anchors unlock patterns and their further anchors are
+    only looked for as text (`_may_match`), the screen note analysis has always used there.
+    """
+    lowered = sentence.lower()
+    bits = reduce(or_, map(_risk_bits, lowered.split()), 0)
+    if sentence.isascii():
+        candidates = _PATTERN_SCREEN.candidates(bits)
+    else:
+        candidates = _PATTERN_SCREEN.candidates(bits, strict=False)
+        if len(lowered) == len(sentence):  # (not when a letter's lower case is longer, "İ")
+            candidates = [n for n in candidates if _may_match(n, lowered)]
+    return candidates, bool(bits & _MISSPELT)
+
+
 def _false_friend_spans(sentence: str) -> list[tuple[int, int]]:
     lowered = sentence.lower()
+    bits = reduce(or_, map(_friend_bits, lowered.split()), 0)
+    numbers = _FRIEND_SCREEN.candidates(bits, strict=sentence.isascii())
     if len(lowered) != len(sentence):
-        return [m.span() for n in _FRIEND_INDEX.candidates(sentence) for m in FALSE_FRIENDS[n].finditer(sentence)]
-    numbers = _FRIEND_INDEX.candidates_per_span(lowered, [(0, len(lowered))])[0]
+        return [m.span() for n in numbers for m in FALSE_FRIENDS[n].finditer(sentence)]
     return [m.span() for n in numbers for m in FALSE_FRIENDS_LOWERED[n].finditer(lowered)]
 
 
@@ -208,18 +230,20 @@ def _pattern_spans(sentence: str, numbers: Iterable[int]) -> list[tuple[str, int
 
 def _misspelling_spans(sentence: str) -> list[tuple[str, int, int]]:
     """Words one or two typing slips away from "suicidal", "hopeless", "overdose"."""
-    spans: list[tuple[str, int, int]] = []
-    for match in _MISSPELLABLE_WORD.finditer(sentence.lower()):
-        word = match.group(0)
-        if word in FUZZY_REAL_WORDS:
-            continue
-        if word.startswith(("suicid", "hopeless", "overdos")) or not _looks_like_a_target(word):
-            continue  # the patterns already see these; most words are nothing like a target
-        for target, category in FUZZY_TARGETS.items():
-            if target[0] == word[0] and _within_edits(word, target, 2 if len(target) >= 8 else 1):
-                spans.append((category, match.start(), match.end()))
-                break
-    return spans
+    found = ((_misspelt(m.group(0)), m.start(), m.end()) for m in _MISSPELLABLE_WORD.finditer(sentence.lower()))
+    return [(category, start, end) for category, start, end in found if category is not None]
+
+
+def _misspelt(word: str) -> str | None:
+    """The category of the risk word that `word` (lower case) is a typing slip or two away from, if any."""
+    if word in FUZZY_REAL_WORDS:
+        return None
+    if word.startswith(("suicid", "hopeless", "overdos")) or not _looks_like_a_target(word):
+        return None  # the patterns already see these; most words are nothing like a target
+    for target, category in FUZZY_TARGETS.items():
+        if target[0] == word[0] and _within_edits(word, target, 2 if len(target) >= 8 else 1):
+            return category
+    return None
 
 
 def _looks_like_a_target(word: str) -> bool:

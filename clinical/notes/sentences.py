@@ -33,7 +33,10 @@ class Sentence:
 
 _LIST_MARKER = re.compile(r"[ \t]*(?:[-*•·▪◦‣–—>]|\(?\d{1,2}[.)]|\(?[a-z][.)]|\([A-Z]\)|[A-Z]\))[ \t]+")
 _TERMINAL_AT_LINE_END = re.compile(r"""[.!?:;"”')\]]\s*$""")
-_CANDIDATE_END = re.compile(r"""(?:\.{3}|…|[.!?]+)["'”’)\]]*(?=\s)""")
+# A run of ".", "!", "?" or one "…", closing quotes or brackets, then whitespace; group 1: the next
+# character after it, if any in the block. (Opening on one character class lets `re` skip to
+# the next candidate instead of trying every position; "..." is a run of ".".)
+_CANDIDATE_END = re.compile(r"""[.!?…](?:(?<=[.!?])[.!?]*)?["'”’)\]]*(?=\s+(\S)|\s)""")
 _QUOTE_MARK = re.compile('["“”]')
 _ALNUM = re.compile(r"[^\W_]")  # a letter or digit: `str.isalnum`, without a Python loop per character
 _OPENING_QUOTES = '"“'
@@ -106,7 +109,7 @@ def _continues(previous_line: str, line: str) -> bool:
 
 def _split_block(note: str, start: int, end: int) -> list[tuple[int, int]]:
     block = note[start:end]
-    quoted = _quoted_spans(block)
+    quoted = _quoted_spans(block) if _QUOTE_MARK.search(block) else []
     spans: list[tuple[int, int]] = []
     sentence_start = 0
     for match in _CANDIDATE_END.finditer(block):
@@ -136,8 +139,7 @@ def _quoted_spans(block: str) -> list[tuple[int, int]]:
 
 def _ends_sentence(block: str, match: re.Match[str]) -> bool:
     punctuation = match.group(0)
-    following = block[match.end() :].lstrip()
-    next_char = following[:1]
+    next_char = match.group(1) or ""
     if not next_char:
         return True
     if punctuation[-1] in "\"'”’)]":

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from itertools import islice
 from operator import mul, sub
 
 from clinical.notes.sentences import Sentence
@@ -29,7 +30,7 @@ def summarise(
 ) -> tuple[Sentence, ...]:
     """The `limit` most central sentences, returned in note order (ties go to the earlier one).
 
-    `words` are the note's words (`words.tokenise(note)`), when the caller has them already.
+    `words` are the note's words (`words.tokenise(note, sentences)`), when the caller has them already.
     """
     if len(sentences) <= limit:
         return tuple(sentences)
@@ -44,8 +45,11 @@ def summarise(
 
 
 def _stems_per_sentence(sentences: Sequence[Sentence], words: NoteWords | None) -> list[set[str]]:
-    table = {} if words is None else words.stems
-    return [sentence_words(s.text, table) for s in sentences]
+    if words is None or len(words.sentence_tokens) != len(sentences):  # (not tokenised with them)
+        table = {} if words is None else words.stems
+        return [sentence_words(s.text, table) for s in sentences]
+    stem_of = words.stems.get  # None for a word without meaning, and for a phrase break ""
+    return [set(filter(None, map(stem_of, tokens))) for tokens in words.sentence_tokens]
 
 
 def _textrank(stem_sets: list[set[str]]) -> list[float]:
@@ -61,14 +65,17 @@ def _textrank(stem_sets: list[set[str]]) -> list[float]:
                 edges_i.append((j, weight))
                 weights[j].append((i, weight))
     out_totals = [sum(w for _, w in edges) for edges in weights]
-    # Each neighbour passes on its score in proportion to the edge's share of its weight.
-    # (neighbours, their shares) per node, so that an iteration is all map() and no Python loop.
-    inbound = [([j for j, _ in edges], [w / out_totals[j] for j, w in edges]) for edges in weights]
+    # Each neighbour passes on its score in proportion to the edge's share of its weight. All
+    # nodes' (neighbour, share) pairs in one run, each node's `degree` long, so that an iteration
+    # multiplies them all in one map() and each node sums its own slice of the products.
+    neighbours = [j for edges in weights for j, _ in edges]
+    shares = [w / out_totals[j] for edges in weights for j, w in edges]
+    degrees = [len(edges) for edges in weights]
     base = (1 - _DAMPING) / count
     scores = [1.0 / count] * count
     for _ in range(_MAX_ITERATIONS):
-        score_of = scores.__getitem__
-        updated = [base + _DAMPING * sum(map(mul, map(score_of, js), shares)) for js, shares in inbound]
+        products = map(mul, map(scores.__getitem__, neighbours), shares)
+        updated = [base + _DAMPING * sum(islice(products, degree)) for degree in degrees]
         converged = max(map(abs, map(sub, updated, scores))) < _TOLERANCE
         scores = updated
         if converged:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 from clinical.notes.vocabulary import CLINIC_THEMES
 from clinical.notes.words import NoteWords, stem, tokenise
@@ -77,11 +78,15 @@ def _scored_phrases(text: str, words: NoteWords | None = None) -> list[_Scored]:
     Plain tuples rather than Phrase objects: a note has a few hundred candidates and only the
     handful that become themes need to be objects.
     """
-    phrases = _candidates(tokenise(text) if words is None else words)
+    words = tokenise(text) if words is None else words
+    # Phrase breaks ("") and words without meaning have no stem; runs lie between those breaks.
+    stems = list(map(words.stems.get, words.tokens))
+    phrases = _candidates(words.tokens, stems)
     if not phrases:
         return []
-    stem_counts = Counter([s for key, _, _ in phrases for s in key])
-    occurrences = Counter([key for key, _, _ in phrases])
+    # Each word with a stem lies in exactly one candidate: its stem is counted straight from the note.
+    stem_counts = Counter(filter(None, stems))
+    occurrences = Counter(map(itemgetter(0), phrases))
     # Read backwards, the earliest occurrence of each phrase is the one that stays.
     first = {key: (surface, position) for key, surface, position in reversed(phrases)}
     themed = _CLINIC_THEME_STEMS.isdisjoint
@@ -94,8 +99,10 @@ def _scored_phrases(text: str, words: NoteWords | None = None) -> list[_Scored]:
         theme_bonus = 1.0 if themed(key) else 1.5
         score = recurrence * _LENGTH_BONUS[size] * theme_bonus + 0.5 * (occurrences[key] - 1)
         scored.append((score, position, key, surface))
-    # Distinct phrases never share a first position, so (-score, first_at) orders them totally.
-    scored.sort(key=lambda item: (-item[0], item[1]))
+    # Distinct phrases never share a first position, so (-score, first_at) orders them totally:
+    # by position, then (a stable sort) by score, best first.
+    scored.sort(key=itemgetter(1))
+    scored.sort(key=itemgetter(0), reverse=True)
     return scored
 
 
@@ -114,12 +121,9 @@ def _top_keys(scored: Sequence[_Scored], limit: int) -> list[_Scored]:
     return chosen
 
 
-def _candidates(words: NoteWords) -> list[tuple[tuple[str, ...], str, int]]:
-    """(stems, surface text, word position) of every candidate phrase, in order."""
+def _candidates(tokens: list[str], stems: list[str | None]) -> list[tuple[tuple[str, ...], str, int]]:
+    """(stems, surface text, word position) of every candidate phrase, in order (`stems`: of each token)."""
     phrases: list[tuple[tuple[str, ...], str, int]] = []
-    tokens = words.tokens
-    # Phrase breaks ("") and words without meaning have no stem; runs lie between those breaks.
-    stems = list(map(words.stems.get, tokens))
     breaks = [position for position, word_stem in enumerate(stems) if word_stem is None]
     breaks.append(len(stems))
     previous = -1

@@ -2,39 +2,46 @@
 
 The stemmer is deliberately crude (a few English suffixes): it only has to make "boundaries"
 and "boundary", "feelings" and "feel" meet within one patient's notes. Summary and themes
-share one tokenisation of the note, which is most of their cost.
+share one tokenisation of the note, which is most of their cost: the themes read the note's
+words in order, the summary each sentence's.
 """
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from collections.abc import Sequence
 from typing import NamedTuple
 
+from clinical.notes.memo import word_memo
+from clinical.notes.sentences import Sentence
 from clinical.notes.vocabulary import CLINIC_FILLER, STOP_WORDS
 
 IGNORED = STOP_WORDS | CLINIC_FILLER
 # A phrase never runs across punctuation, a bracket, a quotation mark, a slash or a dash.
 _TOKEN = re.compile(r"([a-z][a-z'-]*[a-z]|[a-z])|[.,;:!?()\[\]\"“”/\n]|\s[-–—]\s")
-_WORD = re.compile(r"[a-z][a-z'-]*[a-z]|[a-z]")
-_CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
+_DASHES = "-–—"
+# A word as in `_TOKEN`: the longest run ending in a letter (a look-behind finds that end faster).
+_WORD = re.compile(r"[a-z][a-z'-]*(?<=[a-z])")
+# `\b[A-Z][a-z]+\b`, with the word start checked after the capital: a pattern opening with a
+# character class lets `re` skip ahead to the next capital instead of trying every position.
+_CAPITALISED = re.compile(r"[A-Z](?<!\w[A-Z])[a-z]+\b")
 # A capitalised word "inside" a sentence follows a lower-case letter, "," or ";" and one space.
 _INSIDE_AFTER = frozenset("abcdefghijklmnopqrstuvwxyz,;")
-# Word-level memo sizes: a clinic's vocabulary is a few thousand words; typos and names add more.
-_WORD_CACHE_SIZE = 1 << 16
 _SUFFIX = re.compile(r"^([a-z'-]{3,}?)(ingly|edly|ness|ments|ment|ings|ing|ies|ied|ed|ly|es|s)$")
 _KEEP_ENDINGS = ("ss", "us", "is", "ous")
 
 
 class NoteWords(NamedTuple):
-    """A note's words in order ("" marks a phrase break) and the stem of each distinct word
-    (None for words that carry no meaning: stop words, clinic filler, one- and two-letter words)."""
+    """A note's words in order ("" marks a phrase break), the stem of each distinct word (None
+    for words that carry no meaning: stop words, clinic filler, one- and two-letter words), and
+    the words of each sentence the note was tokenised with."""
 
     tokens: list[str]
     stems: dict[str, str | None]
+    sentence_tokens: list[list[str]]
 
 
-@lru_cache(maxsize=_WORD_CACHE_SIZE)  # a pure function of one word: memoised per word, never per note
+@word_memo
 def stem(word: str) -> str:
     """A crude stem: "feelings" -> "feel", "boundaries" -> "boundary", "anxious" stays."""
     word = word.removesuffix("'s").strip("'-")
@@ -51,13 +58,39 @@ def stem(word: str) -> str:
     return base
 
 
-def tokenise(text: str) -> NoteWords:
-    """Every word and phrase break of the text, in order, with the stems of its distinct words.
+def tokenise(text: str, sentences: Sequence[Sentence] = ()) -> NoteWords:
+    """Every word and phrase break of the text, in order, with the stems of its distinct words,
+    and the words and breaks of each of the text's `sentences` (`split_sentences(text)`).
 
     Names (words the note only ever writes capitalised, like the patient's) are not themes.
     """
-    tokens = _TOKEN.findall(text.lower())
-    return NoteWords(tokens, stem_table(tokens, proper_nouns(text)))
+    tokens, sentence_tokens = _tokens(text, sentences)
+    return NoteWords(tokens, stem_table(tokens, proper_nouns(text)), sentence_tokens)
+
+
+def _tokens(text: str, sentences: Sequence[Sentence]) -> tuple[list[str], list[list[str]]]:
+    """The text's tokens, and each sentence's, from one reading of the text.
+
+    The text is read in pieces, each sentence and each stretch between two, and the tokens of
+    the pieces make those of the text: no token spans two pieces, as a sentence begins and ends
+    beside whitespace, which no word holds. Only a spaced dash (" - ", one token) could, at a
+    sentence beginning or ending with a dash: then, or when lower-casing moved the offsets
+    ("İ"), the text and its sentences are read apart.
+    """
+    lowered = text.lower()
+    if len(lowered) != len(text) or any(s.text[0] in _DASHES or s.text[-1] in _DASHES for s in sentences):
+        return _TOKEN.findall(lowered), [_TOKEN.findall(s.text.lower()) for s in sentences]
+    tokens: list[str] = []
+    sentence_tokens: list[list[str]] = []
+    at = 0
+    for sentence in sentences:
+        tokens += _TOKEN.findall(lowered, at, sentence.start)
+        own = _TOKEN.findall(lowered, sentence.start, sentence.end)
+        tokens += own
+        sentence_tokens.append(own)
+        at = sentence.end
+    tokens += _TOKEN.findall(lowered, at)
+    return tokens, sentence_tokens
 
 
 def proper_nouns(text: str) -> set[str]:
@@ -91,7 +124,7 @@ def _is_word_char(char: str) -> bool:
     return char.isalnum() or char == "_"  # what `\w` means for `re` on str
 
 
-@lru_cache(maxsize=_WORD_CACHE_SIZE)  # a pure function of one word: memoised per word, never per note
+@word_memo
 def _content_stem(word: str) -> str | None:
     """The stem of a word that carries meaning; None for stop words, clinic filler, short words, "don't"."""
     return stem(word) if len(word) > 2 and word not in IGNORED and "'" not in word else None
@@ -101,9 +134,10 @@ def stem_table(words: list[str], ignored: set[str] | frozenset[str] = frozenset(
     """word -> stem for each distinct word (None for words without meaning)."""
     distinct = set(words)
     distinct.discard("")
-    if ignored:
-        return {w: (None if w in ignored else _content_stem(w)) for w in distinct}
-    return dict(zip(distinct, map(_content_stem, distinct), strict=True))
+    table = dict(zip(distinct, map(_content_stem, distinct), strict=True))
+    for word in distinct.intersection(ignored):
+        table[word] = None
+    return table
 
 
 def content_stems(text: str) -> list[str]:

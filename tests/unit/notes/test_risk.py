@@ -147,3 +147,10 @@ def test_risk_phrases_name_their_category() -> None:
     """Each risk phrase carries a category a clinician recognises."""
     categories = {p.category for p in risk_phrases("Has a plan to hang himself with a rope and feels hopeless.")}
     assert {"plan", "suicide", "means", "hopelessness"} <= categories
+
+
+def test_a_letter_that_lower_cases_longer_hides_no_risk_words() -> None:
+    """A dotted capital İ lower-cases to two characters, yet hides no risk words after it."""
+    assert reported("Pt İlknur denies SI") == (True, True)
+    found = find_risk_sentences("Met with İlknur, who has thoughts of suicide")
+    assert found[0].categories == ("death_wish", "suicide")
