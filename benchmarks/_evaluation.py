@@ -1,9 +1,10 @@
 """The network evaluation (every flag and outcome of every patient) and its floor, the raw scan.
 
 `network_evaluation` is what `manage.py flags` and `manage.py outcomes` compute, through the
-same services, without writing: the records read once, the flag picture replayed over whole tables and matched to
-the stored flags, and every outcome. `raw_scan` is one plain `SELECT` per table of exactly
-the columns that evaluation reads, fetched through the same DBAPI driver into pandas.
+same services, without writing: a block of patients at a time, its records read once, the
+flag picture replayed and matched to the stored flags, and every outcome. `raw_scan` is one
+plain `SELECT` per table of exactly the columns that evaluation reads (whole tables, no
+blocks), fetched through the same DBAPI driver into pandas.
 
 Run as a script (`python -m benchmarks._evaluation URL DATE`) it evaluates once and exits,
 so the parent can read the child's peak RSS without its own memory in the figure.
@@ -23,19 +24,21 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 from db.models import DOSING_FIELDS, ITEM_COLUMNS  # noqa: E402
-from services.flags import load_clinic_records, picture_cutoff, replay_flags  # noqa: E402
+from services.flags import clinic_blocks, picture_cutoff, replay_flags  # noqa: E402
 from services.outcomes import outcomes  # noqa: E402
 
 
 def network_evaluation(engine: Engine, as_of: dt.date) -> tuple[int, int]:
     """Every flag episode and every outcome of the whole network as of a day; (episodes, outcome rows).
 
-    The records are read once (`load_clinic_records`) for both, as a nightly picture would.
+    As the services do for the whole clinic: a block of patients at a time (`clinic_blocks`),
+    each block's records read once for both.
     """
-    records = load_clinic_records(engine, as_of)
-    episodes = replay_flags(engine, as_of, records=records)
-    outcome_rows = outcomes(engine, as_of, records=records)
-    return len(episodes), len(outcome_rows)
+    episodes = outcome_rows = 0
+    for records in clinic_blocks(engine, as_of):
+        episodes += len(replay_flags(engine, as_of, records=records))
+        outcome_rows += len(outcomes(engine, as_of, records=records))
+    return episodes, outcome_rows
 
 
 def scan_queries(dialect: str) -> dict[str, tuple[str, bool]]:

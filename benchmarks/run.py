@@ -172,6 +172,8 @@ def measure(
     def seconds(work: Callable[[Engine], object], on: str = url, times: int = repeat) -> float:
         return median_seconds(on, work, times, warmup)
 
+    # First, while this process is small: a child's ru_maxrss counts what it shared with its
+    # parent between fork and exec.
     metrics["peak_rss_mb"] = round(peak_rss_mb(url, as_of), 1)
     progress(f"peak_rss_mb: {metrics['peak_rss_mb']}")
     # The whole-network figures take seconds each: fewer repetitions keep the run short.

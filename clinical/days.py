@@ -53,6 +53,12 @@ def start_of_day(day: dt.date, tz: ZoneInfo) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0), tzinfo=tz).astimezone(dt.UTC)
 
 
+@cache
+def day_start_ns(day: int, tz: ZoneInfo) -> int:
+    """00:00 of a day number in the clinic's zone, in ns (cached: flags fall due on the same days again and again)."""
+    return to_ns(start_of_day(date_of(day), tz))
+
+
 def end_of_day(day: dt.date, tz: ZoneInfo) -> dt.datetime:
     """The first moment *after* the day (exclusive bound): records before it count on `--as-of`."""
     return start_of_day(day + dt.timedelta(days=1), tz)

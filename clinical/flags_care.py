@@ -14,9 +14,10 @@ import math
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from clinical.days import date_of, day_number, from_ns, iso_day, start_of_day, to_ns
+from clinical.days import day_number, day_start_ns, from_ns, iso_day
 from clinical.lifecycle import Condition, Evidence, Trigger
 from clinical.rules import DEFAULT_RULES, Rules
 
@@ -31,16 +32,17 @@ class Dose:
     day: int
     bp: dict[str, tuple[float | None, float | None]]  # pre / peak / post -> (systolic, diastolic)
 
+    # Cached: overdue evidence names the same dose on every day its condition changes.
+    @cached_property
     def when(self) -> str:
         return from_ns(self.at).strftime("%Y-%m-%d %H:%M UTC")
 
+    @cached_property
+    def session_at(self) -> str:
+        return from_ns(self.at).isoformat()
+
     def evidence(self, detail: str, **extra: object) -> Evidence:
-        return {
-            "date": date_of(self.day).isoformat(),
-            "detail": detail,
-            "session_at": from_ns(self.at).isoformat(),
-            **extra,
-        }
+        return {"date": iso_day(self.day), "detail": detail, "session_at": self.session_at, **extra}
 
 
 def _blank(value: float | None) -> bool:
@@ -53,7 +55,7 @@ def vitals_missing_triggers(doses: Sequence[Dose]) -> list[Trigger]:
     for dose in doses:
         missing = [label for key, label in READINGS if key != "peak" and any(_blank(v) for v in dose.bp[key])]
         if missing:
-            detail = f"dosing session {dose.when()} has no {' or '.join(missing)} blood pressure"
+            detail = f"dosing session {dose.when} has no {' or '.join(missing)} blood pressure"
             triggers.append(Trigger(at=dose.at, since=dose.day, key=str(dose.at), evidence=dose.evidence(detail)))
     return triggers
 
@@ -76,7 +78,7 @@ def bp_high_triggers(doses: Sequence[Dose], rules: Rules = DEFAULT_RULES) -> lis
                 raised.append(f"{label} {_reading(systolic)}/{_reading(diastolic)}")
                 severe = severe or is_severe
         if raised:
-            detail = f"dosing session {dose.when()}: blood pressure {', '.join(raised)}"
+            detail = f"dosing session {dose.when}: blood pressure {', '.join(raised)}"
             evidence = dose.evidence(detail, level="high" if severe else "moderate")
             triggers.append(Trigger(at=dose.at, since=dose.day, key=str(dose.at), evidence=evidence))
     return triggers
@@ -102,10 +104,10 @@ def integration_missing_triggers(
         in_time = first_after < len(integration_times) and integration_days[first_after] <= dose.day + window
         if in_time:
             continue
-        due = date_of(dose.day + window + 1)
-        detail = f"no integration session within {window} days after the dosing session {dose.when()}"
+        due = dose.day + window + 1
+        detail = f"no integration session within {window} days after the dosing session {dose.when}"
         triggers.append(
-            Trigger(at=to_ns(start_of_day(due, tz)), since=dose.day, key=str(dose.at), evidence=dose.evidence(detail))
+            Trigger(at=day_start_ns(due, tz), since=dose.day, key=str(dose.at), evidence=dose.evidence(detail))
         )
     return triggers
 
@@ -138,14 +140,16 @@ def overdue_conditions(
     for dose in doses:
         record_at[dose.day] = max(record_at.get(dose.day, dose.at), dose.at)
 
+    screening_starts = [start for start, _, _ in screening]
+    unscreened_starts = [start for start, _, _ in unscreened]
     conditions: list[Condition] = []
     state: tuple[object, object] = (None, None)
     for day in boundaries:
-        key = (_active(screening, day), _active(unscreened, day))
+        key = (_active(screening, screening_starts, day), _active(unscreened, unscreened_starts, day))
         if key != state:
             state = key
             evidence = tuple(_overdue_evidence(key, enrolled, doses, rules))
-            at = record_at.get(day, to_ns(start_of_day(date_of(day), tz)))
+            at = record_at[day] if day in record_at else day_start_ns(day, tz)
             conditions.append(Condition(at=at, day=day, holds=bool(evidence), evidence=evidence))
     return conditions
 
@@ -181,9 +185,9 @@ def _unscreened_doses(si_days: Sequence[int], doses: Sequence[Dose], window: int
     return spans
 
 
-def _active(intervals: list[Interval], day: int) -> object:
-    """The key of the interval holding the day (intervals are sorted and disjoint), else None."""
-    index = bisect_right(intervals, day, key=lambda interval: interval[0]) - 1
+def _active(intervals: list[Interval], starts: list[int], day: int) -> object:
+    """The key of the interval holding the day (intervals are sorted and disjoint, `starts` their starts), else None."""
+    index = bisect_right(starts, day) - 1
     if index < 0:
         return None
     _, end, key = intervals[index]
@@ -207,7 +211,7 @@ def _overdue_evidence(
     if dose_index is not None:
         dose = doses[int(dose_index)]  # type: ignore[call-overload]
         detail = (
-            f"the most recent dosing session {dose.when()} had no SI-bearing assessment in the "
+            f"the most recent dosing session {dose.when} had no SI-bearing assessment in the "
             f"{rules.overdue_dose_si_window_days} days up to and including its day"
         )
         evidence.append(dose.evidence(detail))

@@ -54,9 +54,8 @@ def assessment_evidence(at: int, day: int, instrument: str, item: int, answer: i
     }
 
 
-def si_signals(scored: pd.DataFrame, *, tz: ZoneInfo, rules: Rules = DEFAULT_RULES) -> SignalMap:
-    """Triggers of `si_persistent` and `si_high` per (patient, kind)."""
-    rows = si_bearing_rows(scored, tz)
+def si_signals(rows: pd.DataFrame, *, rules: Rules = DEFAULT_RULES) -> SignalMap:
+    """Triggers of `si_persistent` and `si_high` per (patient, kind), from `si_bearing_rows`."""
     signals: SignalMap = {}
     columns = [rows[c].tolist() for c in ("at", "day", "instrument", "si_item", "si_answer", "si_positive", "si_high")]
     patients = rows["patient_id"].to_numpy(dtype=object)

@@ -21,7 +21,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from operator import itemgetter
+from typing import Any, Literal, NamedTuple
 
 from clinical.days import date_of, from_ns, to_ns
 
@@ -98,8 +99,9 @@ class FlagEpisode:
     action_flag_ids: tuple[int, ...] = ()  # stored flags whose clinician actions this replay used
 
 
-@dataclass(frozen=True)
-class Trigger:
+# Signals are named tuples rather than frozen dataclasses: a network makes a hundred
+# thousand of them, and a tuple is built several times faster.
+class Trigger(NamedTuple):
     """A sticky kind's signal: evidence under `key`; `raises` when it may open an episode."""
 
     at: int  # ns since the epoch, UTC
@@ -112,8 +114,7 @@ class Trigger:
     opening: Callable[[], dict[str, Evidence]] | None = None
 
 
-@dataclass(frozen=True)
-class Condition:
+class Condition(NamedTuple):
     """A state kind's signal: from `at` on the condition holds (or not), with this evidence."""
 
     at: int
@@ -128,8 +129,8 @@ LevelRule = Any  # Callable[[list[Evidence]], str]
 
 @dataclass
 class _Open:
-    since: int
-    raised_at: int
+    since: int  # day number
+    raised_at: dt.datetime
     evidence: dict[str, Evidence]
     status: str = "new"
     transitions: list[Transition] = field(default_factory=list)
@@ -143,6 +144,11 @@ def _evidence_level(evidence: Iterable[Evidence], default: str) -> str:
         if level in levels:
             return level
     return default
+
+
+# System signals come before a clinician action stamped with the very same moment.
+_SIGNAL, _ACTION = 0, 1
+_chronological = itemgetter(0, 1)
 
 
 def replay(
@@ -159,20 +165,20 @@ def replay(
     System signals come before a clinician action stamped with the very same moment (the
     clinician acted on what was there).
     """
-    timeline: list[tuple[int, int, Signal | FlagAction]] = [(s.at, 0, s) for s in signals]
-    timeline += [(to_ns(a.at), 1, a) for a in actions]
-    timeline.sort(key=lambda entry: (entry[0], entry[1]))
+    timeline: list[tuple[int, int, Signal | FlagAction]] = [(s.at, _SIGNAL, s) for s in signals]
+    timeline += [(to_ns(a.at), _ACTION, a) for a in actions]
+    timeline.sort(key=_chronological)
 
     sticky = family_of(kind) == "sticky"
     episodes: list[FlagEpisode] = []
     current: _Open | None = None
     suppressed = False  # a state flag resolved while its condition still held
 
-    def close(episode: _Open, at: int, status: str) -> None:
-        episodes.append(_freeze(patient_id, kind, episode, status, at, default_level, rule_set))
+    def close(episode: _Open, closed_at: dt.datetime, status: str) -> None:
+        episodes.append(_freeze(patient_id, kind, episode, status, closed_at, default_level, rule_set))
 
+    # Moments are converted to datetimes only where a transition records them.
     for at, _, event in timeline:
-        moment = from_ns(at)
         if isinstance(event, FlagAction):
             if current is None:
                 continue  # nothing open to act on (the records changed since)
@@ -187,7 +193,7 @@ def replay(
                 current.transitions.append(
                     Transition(event.at, event.actor, "resolved", event.acknowledgement, event.note)
                 )
-                close(current, at, "resolved")
+                close(current, from_ns(at), "resolved")
                 current = None
                 suppressed = not sticky
             continue
@@ -197,17 +203,19 @@ def replay(
                     current.evidence[event.key] = event.evidence
                     current.status = "new"
                     note = event.evidence["detail"]
-                    current.transitions.append(Transition(moment, SYSTEM, "evidence_added", None, note))
+                    current.transitions.append(Transition(from_ns(at), SYSTEM, "evidence_added", None, note))
             elif event.raises:
                 opening = event.opening() if event.opening else {event.key: event.evidence}
-                current = _Open(since=event.since, raised_at=at, evidence=opening)
+                moment = from_ns(at)
+                current = _Open(since=event.since, raised_at=moment, evidence=opening)
                 current.transitions.append(Transition(moment, SYSTEM, "raised", None, event.evidence["detail"]))
             continue
         # A state condition.
         if not event.holds:
             if current is not None:
+                moment = from_ns(at)
                 current.transitions.append(Transition(moment, SYSTEM, "cleared", None, CLEARED_NOTE))
-                close(current, at, "cleared")
+                close(current, moment, "cleared")
                 current = None
             suppressed = False
         elif current is not None:
@@ -215,9 +223,11 @@ def replay(
             if evidence != current.evidence:
                 current.evidence = evidence
                 current.status = "new"
-                current.transitions.append(Transition(moment, SYSTEM, "evidence_added", None, _details(event.evidence)))
+                note = _details(event.evidence)
+                current.transitions.append(Transition(from_ns(at), SYSTEM, "evidence_added", None, note))
         elif not suppressed:
-            current = _Open(since=event.day, raised_at=at, evidence=_keyed(event.evidence))
+            moment = from_ns(at)
+            current = _Open(since=event.day, raised_at=moment, evidence=_keyed(event.evidence))
             current.transitions.append(Transition(moment, SYSTEM, "raised", None, _details(event.evidence)))
     if current is not None:
         episodes.append(_freeze(patient_id, kind, current, current.status, None, default_level, rule_set))
@@ -229,7 +239,12 @@ def _keyed(evidence: Sequence[Evidence]) -> dict[str, Evidence]:
 
 
 def _details(evidence: Sequence[Evidence]) -> str:
-    return "; ".join(str(item["detail"]) for item in evidence)
+    return "; ".join([str(item["detail"]) for item in evidence])
+
+
+def _evidence_order(item: Evidence) -> tuple[str, str]:
+    """Evidence reads by date, then (same day) by the moment of the assessment behind it."""
+    return item["date"], item.get("at", "")
 
 
 def _freeze(
@@ -237,11 +252,11 @@ def _freeze(
     kind: str,
     episode: _Open,
     status: str,
-    closed_at: int | None,
+    closed_at: dt.datetime | None,
     default_level: str,
     rule_set: str,
 ) -> FlagEpisode:
-    evidence = sorted(episode.evidence.values(), key=lambda item: (item["date"], item.get("at", "")))
+    evidence = sorted(episode.evidence.values(), key=_evidence_order)
     return FlagEpisode(
         patient_id=patient_id,
         kind=kind,
@@ -253,7 +268,7 @@ def _freeze(
         evidence=evidence,
         rule_set=rule_set,
         transitions=tuple(episode.transitions),
-        raised_at=from_ns(episode.raised_at),
-        closed_at=None if closed_at is None else from_ns(closed_at),
+        raised_at=episode.raised_at,
+        closed_at=closed_at,
         action_flag_ids=tuple(episode.action_flag_ids),
     )

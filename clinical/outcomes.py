@@ -9,7 +9,7 @@ so a reduction of exactly 50 % is a response, never lost to floating point.
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
@@ -117,22 +117,27 @@ def dosing_starts(sessions: pd.DataFrame, end_ns: int) -> dict[str, list[int]]:
     dosing = sessions[sessions["kind"] == "dosing"]
     starts = times_ns(dosing["started_at"])
     keep = starts < end_ns
-    frame = pd.DataFrame({"patient_id": dosing["patient_id"].to_numpy()[keep], "at": starts[keep]})
-    frame = frame.sort_values(["patient_id", "at"], kind="stable")
-    patients = frame["patient_id"].astype(str).to_numpy(dtype=object)
-    at = frame["at"].tolist()
-    return {str(key[0]): at[rows] for key, rows in group_slices(patients)}
+    patients, starts = dosing["patient_id"].to_numpy(dtype=object)[keep], starts[keep]
+    order = np.lexsort((starts, patients))
+    at = starts[order].tolist()
+    return {str(key[0]): at[rows] for key, rows in group_slices(patients[order])}
 
 
-def complete_outcome_assessments(scored: pd.DataFrame, end_ns: int, tz: ZoneInfo) -> pd.DataFrame:
-    """Complete assessments of outcome instruments before the cut-off, sorted, with `at` and `day`."""
-    frame = scored[scored["complete"] & scored["instrument"].isin(OUTCOME_INSTRUMENTS)]
-    at = times_ns(frame["administered_at"])
-    frame = frame.loc[at < end_ns, ["patient_id", "instrument", "administered_at", "score"]].copy()
-    frame["at"] = times_ns(frame["administered_at"])
+def complete_outcome_assessments(
+    scored: pd.DataFrame, end_ns: int, tz: ZoneInfo, *, ordered: bool = True
+) -> pd.DataFrame:
+    """Complete assessments of outcome instruments before the cut-off, with `at` and `day`.
+
+    Sorted by patient, instrument and time unless `ordered` is False (for a caller that orders them itself).
+    """
+    at = times_ns(scored["administered_at"])
+    keep = scored["complete"].to_numpy(dtype=bool) & scored["instrument"].isin(OUTCOME_INSTRUMENTS).to_numpy()
+    keep &= at < end_ns
+    frame = scored.loc[keep, ["patient_id", "instrument", "administered_at", "score"]]
+    frame["at"] = at[keep]
     frame["day"] = local_day_numbers(frame["administered_at"], tz)
     frame["score"] = frame["score"].astype("int64")
-    return frame.sort_values(["patient_id", "instrument", "at"], kind="stable")
+    return frame.sort_values(["patient_id", "instrument", "at"], kind="stable") if ordered else frame
 
 
 def compute_outcomes(
@@ -148,8 +153,8 @@ def compute_outcomes(
     complete = complete_outcome_assessments(ensure_scored(assessments, rules), end_ns, tz)
     doses = dosing_starts(sessions, end_ns)
     rule_set = rules.label()
-    patients = complete["patient_id"].astype(str).to_numpy(dtype=object)
-    instruments = complete["instrument"].astype(str).to_numpy(dtype=object)
+    patients = complete["patient_id"].to_numpy(dtype=object)
+    instruments = complete["instrument"].to_numpy(dtype=object)
     times, days, scores = (complete[c].tolist() for c in ("at", "day", "score"))
     rows = []
     for (patient_id, instrument), rows_of in group_slices(patients, instruments):
@@ -216,7 +221,6 @@ def _early_response(times: list[int], scores: list[int], baseline: int, dose_sta
         return False
     after = dose_starts[0]
     before = dose_starts[2] if len(dose_starts) >= 3 else np.iinfo(np.int64).max
-    return any(
-        after < at < before and reduction_at_least(baseline, score, rules.response_reduction_pct)
-        for at, score in zip(times, scores, strict=True)
-    )
+    # The assessments strictly between the two moments (times are ascending).
+    window = scores[bisect_right(times, after) : bisect_left(times, before)]
+    return any(reduction_at_least(baseline, score, rules.response_reduction_pct) for score in window)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import is_numeric_dtype
 
 from clinical.instruments import INSTRUMENTS, MAX_ITEMS, scoring_domains
 from clinical.rules import DEFAULT_RULES, Rules
@@ -47,23 +48,35 @@ def band_for(instrument: str, total: int, rules: Rules = DEFAULT_RULES) -> str |
     return label
 
 
+def _numbers(column: pd.Series) -> np.ndarray:
+    """A column as floats, NaN where blank or not a number."""
+    if not is_numeric_dtype(column.dtype):
+        column = pd.to_numeric(column, errors="coerce")
+    return column.to_numpy(dtype=float, na_value=np.nan)
+
+
 def _item_matrix(assessments: pd.DataFrame) -> np.ndarray:
     """Items as a float matrix with NaN for unanswered (rows × item_1…item_23)."""
-    matrix = np.full((len(assessments), MAX_ITEMS), np.nan)
+    # Column-major: it is filled one item column at a time.
+    matrix = np.full((len(assessments), MAX_ITEMS), np.nan, order="F")
     for n in range(1, MAX_ITEMS + 1):
         column = f"item_{n}"
         if column in assessments.columns:
-            matrix[:, n - 1] = pd.to_numeric(assessments[column], errors="coerce").to_numpy(
-                dtype=float, na_value=np.nan
-            )
+            matrix[:, n - 1] = _numbers(assessments[column])
     return matrix
 
 
-def _computed_totals(instruments: np.ndarray, matrix: np.ndarray) -> np.ndarray:
-    totals = np.full(len(instruments), np.nan)
+def _instrument_rows(instruments: np.ndarray) -> dict[str, np.ndarray]:
+    """A row mask per instrument present: one pass over the names, not one per rule (a blank name has none)."""
+    codes, names = pd.factorize(instruments)
+    return {str(name): codes == code for code, name in enumerate(names)}
+
+
+def _computed_totals(rows_of: dict[str, np.ndarray], matrix: np.ndarray) -> np.ndarray:
+    totals = np.full(len(matrix), np.nan)
     for name, instrument in INSTRUMENTS.items():
-        mask = instruments == name
-        if not instrument.has_total or not mask.any():
+        mask = rows_of.get(name)
+        if not instrument.has_total or mask is None:
             continue
         rows = matrix[mask]
         total = np.zeros(len(rows))
@@ -74,10 +87,12 @@ def _computed_totals(instruments: np.ndarray, matrix: np.ndarray) -> np.ndarray:
     return totals
 
 
-def _bands(instruments: np.ndarray, scores: np.ndarray, rules: Rules) -> np.ndarray:
-    bands = np.full(len(instruments), None, dtype=object)
+def _bands(rows_of: dict[str, np.ndarray], scores: np.ndarray, rules: Rules) -> np.ndarray:
+    bands = np.full(len(scores), None, dtype=object)
     for name, instrument_bands in rules.bands.items():
-        mask = (instruments == name) & ~np.isnan(scores)
+        if name not in rows_of:
+            continue
+        mask = rows_of[name] & ~np.isnan(scores)
         if not mask.any():
             continue
         lowers = np.array([band.lower for band in instrument_bands])
@@ -87,14 +102,16 @@ def _bands(instruments: np.ndarray, scores: np.ndarray, rules: Rules) -> np.ndar
     return bands
 
 
-def _si_columns(instruments: np.ndarray, matrix: np.ndarray, rules: Rules) -> dict[str, np.ndarray]:
-    n = len(instruments)
+def _si_columns(rows_of: dict[str, np.ndarray], matrix: np.ndarray, rules: Rules) -> dict[str, np.ndarray]:
+    n = len(matrix)
     item = np.full(n, np.nan)
     answer = np.full(n, np.nan)
     positive = np.zeros(n, dtype=bool)
     high = np.zeros(n, dtype=bool)
     for name, (si_item, positive_at, high_at) in rules.si_items.items():
-        mask = instruments == name
+        if name not in rows_of:
+            continue
+        mask = rows_of[name]
         values = matrix[mask, si_item - 1]
         answered = ~np.isnan(values)
         item[mask] = np.where(answered, si_item, np.nan)
@@ -102,9 +119,9 @@ def _si_columns(instruments: np.ndarray, matrix: np.ndarray, rules: Rules) -> di
         positive[mask] = answered & (values >= positive_at)
         high[mask] = answered & (values >= high_at)
 
-    mask = instruments == CSSRS
     risk = np.full(n, None, dtype=object)
-    if mask.any():
+    if CSSRS in rows_of:
+        mask = rows_of[CSSRS]
         rows = matrix[mask]
         yes = {q: rows[:, q - 1] == 1 for q in range(1, 8)}
         answered = ~np.isnan(rows[:, [q - 1 for q in _CSSRS_SI_ITEMS]])
@@ -142,19 +159,23 @@ def score_assessments(assessments: pd.DataFrame, rules: Rules = DEFAULT_RULES) -
     item answered (C-SSRS: any of Q1–Q5 or item_7; item_6 alone is not enough);
     si_positive / si_high: SI at the positive / high level; cssrs_risk: low/moderate/high.
     """
-    scored = assessments.copy()
-    instruments = scored["instrument"].astype(str).to_numpy(dtype=object)
+    # A shallow copy is enough: under pandas' copy-on-write the caller's frame never changes.
+    scored = assessments.copy(deep=False)
+    rows_of = _instrument_rows(scored["instrument"].to_numpy(dtype=object))
     matrix = _item_matrix(scored)
-    computed = _computed_totals(instruments, matrix)
-    stated = pd.to_numeric(scored["total"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    has_total = np.isin(instruments, [name for name, inst in INSTRUMENTS.items() if inst.has_total])
+    computed = _computed_totals(rows_of, matrix)
+    stated = _numbers(scored["total"])
+    has_total = np.zeros(len(scored), dtype=bool)
+    for name, mask in rows_of.items():
+        if name in INSTRUMENTS and INSTRUMENTS[name].has_total:
+            has_total |= mask
     score = np.where(has_total, np.where(np.isnan(stated), computed, stated), np.nan)
 
     scored["score"] = _nullable_int(score)
     scored["complete"] = ~np.isnan(score)
     # Object columns keep None (pandas 3 would otherwise infer `str` with NaN for "no band").
-    scored["band"] = pd.Series(_bands(instruments, score, rules), index=scored.index, dtype=object)
-    si = _si_columns(instruments, matrix, rules)
+    scored["band"] = pd.Series(_bands(rows_of, score, rules), index=scored.index, dtype=object)
+    si = _si_columns(rows_of, matrix, rules)
     scored["si_item"] = _nullable_int(si["si_item"])
     scored["si_answer"] = _nullable_int(si["si_answer"])
     scored["si_bearing"] = ~np.isnan(si["si_answer"])

@@ -12,7 +12,7 @@ survive every re-evaluation.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
@@ -38,12 +38,15 @@ from db.frames import (
     load_sessions,
     load_stored_flags,
 )
-from db.models import Flag, FlagTransition
+from db.models import Flag, FlagTransition, Patient
 from db.settings import clinic_timezone, load_settings
 from services import clock
 
 # A stored flag as matching needs it: its identity (read-only replay) or all of it (storing).
 _Stored = TypeVar("_Stored", FlagKey, StoredFlag)
+
+# Patients evaluated at a time when the whole clinic is: ~250,000 assessments in memory at once.
+CLINIC_BLOCK = 2_500
 
 RECORDS_CHANGED_NOTE = "condition no longer holds (the records it rested on changed)"
 REOPENED_NOTE = "condition holds again (records dated earlier arrived)"
@@ -125,6 +128,29 @@ def load_clinic_records(
     )
 
 
+def clinic_blocks(
+    engine: Engine, as_of: dt.date | None = None, *, rules: Rules = DEFAULT_RULES
+) -> Iterator[ClinicRecords]:
+    """The whole clinic's records, `CLINIC_BLOCK` patients at a time, each patient whole in one block.
+
+    Every rule looks at one patient's records only, so a block's picture is exactly that
+    block's part of the whole one; memory then holds one block, whatever the network's size
+    (a block's indexed reads cost what a whole-table scan does: benchmarks/README.md).
+    """
+    with read_session(engine) as session:
+        ids = list(session.scalars(select(Patient.patient_id).order_by(Patient.patient_id)))
+    for start in range(0, len(ids), CLINIC_BLOCK):
+        yield load_clinic_records(engine, as_of, ids[start : start + CLINIC_BLOCK], rules=rules)
+
+
+def _blocks(
+    engine: Engine, as_of: dt.date | None, patient_ids: Sequence[str] | None, rules: Rules
+) -> Iterable[ClinicRecords]:
+    if patient_ids is None:
+        return clinic_blocks(engine, as_of, rules=rules)
+    return [load_clinic_records(engine, as_of, patient_ids, rules=rules)]
+
+
 def replay_flags(
     engine: Engine,
     as_of: dt.date | None = None,
@@ -135,9 +161,12 @@ def replay_flags(
 ) -> list[FlagEpisode]:
     """Every episode (open and closed) as of the day, with the stored flag id where one exists. Writes nothing.
 
-    `records` (from `load_clinic_records`) saves reading them again when the caller has them.
+    `records` (from `load_clinic_records` or `clinic_blocks`) saves reading them again when
+    the caller has them.
     """
-    records = records or load_clinic_records(engine, as_of, patient_ids, rules=rules)
+    if records is None:
+        blocks = _blocks(engine, as_of, patient_ids, rules)
+        return [episode for block in blocks for episode in replay_flags(engine, rules=rules, records=block)]
     episodes = _evaluate(records, rules)
     stored = _comparable(load_flag_keys(engine, records.patient_ids), records.cutoff)
     return [
@@ -170,15 +199,18 @@ def evaluate_and_store(
     as_of = as_of or today()
     cutoff = picture_cutoff(as_of)
     counts = _Counts()
+    open_now = 0
     with UnitOfWork(engine) as uow:
         # Read only once no import or flag action is mid-write, and store before the next
         # may start: a picture read before a commit and stored after it would undo that commit.
         lock_for_records(uow.session)
-        episodes = _evaluate(load_clinic_records(engine, as_of, patient_ids, rules=rules), rules)
-        stored = _comparable(load_stored_flags(engine, patient_ids), cutoff)
-        pairs = _match(episodes, stored)
-        matched = {flag.id for _, flag in pairs if flag is not None}
-        _store(uow.session, pairs, [f for f in stored if f.is_open and f.id not in matched], cutoff, counts)
+        for records in _blocks(engine, as_of, patient_ids, rules):
+            episodes = _evaluate(records, rules)
+            stored = _comparable(load_stored_flags(engine, records.patient_ids), cutoff)
+            pairs = _match(episodes, stored)
+            matched = {flag.id for _, flag in pairs if flag is not None}
+            _store(uow.session, pairs, [f for f in stored if f.is_open and f.id not in matched], cutoff, counts)
+            open_now += sum(1 for episode in episodes if episode.is_open)
         if patient_ids is None:
             meta.mark_flags_evaluated(uow.session, as_of, rules.label())
         uow.commit()
@@ -188,7 +220,7 @@ def evaluate_and_store(
         evidence_added=counts.evidence_added,
         cleared=counts.cleared,
         reopened=counts.reopened,
-        open_flags=sum(1 for episode in episodes if episode.is_open),
+        open_flags=open_now,
     )
 
 
