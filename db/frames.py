@@ -251,7 +251,7 @@ def _read(
 def _read_columns(
     engine: Engine, query: Any, id_column: Any, patient_ids: Sequence[str] | None, kinds: dict[str, str]
 ) -> pd.DataFrame:
-    """A record table's rows as typed columns (`kinds`: name → _TEXT, _TIME, _INT or _FLOAT).
+    """A record table's rows as typed columns (`kinds`: name → _CODE, _TEXT, _TIME, _INT or _FLOAT).
 
     The big tables (a million assessments) are read here. Every selected column is one the
     driver already returns as needed (text, numbers; times as text on SQLite), so no
@@ -301,6 +301,7 @@ _CODE, _TEXT, _TIME, _INT, _FLOAT = "code", "text", "time", "int", "float"
 def _column(values: tuple[Any, ...], kind: str) -> Any:
     """One batch of one column: numbers as float arrays (None becomes NaN), the rest as objects.
 
+    Floats hold every integer below 2**53 exactly: item answers, totals, blood pressures, minutes.
     Codes (patient ids, instruments, kinds) repeat on every row: interned, a million rows hold
     one string per distinct value instead of one per row.
     """
