@@ -9,16 +9,15 @@ their signals and the clinician actions into episodes.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import math
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 
+from clinical.collector import cycle_collector_paused
 from clinical.days import end_of_day, local_day_numbers, times_ns, to_ns
 from clinical.flags_care import (
     Dose,
@@ -81,28 +80,9 @@ def evaluate_flags(
 ) -> list[FlagEpisode]:
     """Every flag episode, open and closed, from records and actions dated up to the end of `as_of`."""
     end_ns = to_ns(end_of_day(as_of, tz))
-    with _cycle_collector_paused():
+    with cycle_collector_paused():
         # The signals are let go as soon as they are replayed, before collection resumes.
         return _episodes(_signals(patients, assessments, sessions, end_ns, tz, rules), actions, end_ns, rules)
-
-
-@contextmanager
-def _cycle_collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while a clinic's flags are built.
-
-    A network's evaluation makes hundreds of thousands of small objects (signals, evidence,
-    transitions) that form no reference cycles, yet as they pile up the collector rescans
-    the whole heap again and again: a quarter of the evaluation time of a 1,000-patient
-    network. Reference counting still frees everything. Collection resumes when done unless
-    it was already off (another thread's evaluation may resume it early: merely slower).
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _signals(

@@ -190,13 +190,17 @@ class FlagKey:
 
 def load_flag_keys(engine: Engine, patient_ids: Sequence[str] | None = None) -> list[FlagKey]:
     """Every stored flag's identity (no evidence, no history): a read-only replay needs only these."""
-    query = select(Flag.id, Flag.patient_id, Flag.kind, Flag.raised_at, Flag.is_open)
-    keys: list[FlagKey] = []
-    with engine.connect() as connection:
-        for ids in _chunks(patient_ids):
-            chunk = query if ids is None else query.where(Flag.patient_id.in_(ids))
-            keys += [FlagKey(row[0], row[1], row[2], row[3], bool(row[4])) for row in connection.execute(chunk)]
-    return keys
+    query = select(Flag.id, Flag.patient_id, Flag.kind, _raw_time(engine, Flag.raised_at), Flag.is_open)
+    kinds = {"id": _INT, "patient_id": _CODE, "kind": _CODE, "raised_at": _TIME, "is_open": _INT}
+    frame = _read_columns(engine, query, Flag.patient_id, patient_ids, kinds)
+    columns = (
+        frame["id"].tolist(),
+        frame["patient_id"].tolist(),
+        frame["kind"].tolist(),
+        frame["raised_at"].dt.to_pydatetime().tolist(),  # aware UTC, as the replay's episodes
+        frame["is_open"].astype(bool).tolist(),
+    )
+    return [FlagKey(*key) for key in zip(*columns, strict=True)]
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 import pandas as pd
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from clinical.collector import cycle_collector_paused
 from clinical.days import end_of_day
 from clinical.flags import evaluate_flags
 from clinical.flags_si import resolve_refusal
@@ -117,15 +118,16 @@ def load_clinic_records(
     """The records and clinician actions dated before the picture's cut-off, scored once."""
     as_of = as_of or today()
     cutoff = picture_cutoff(as_of)
-    return ClinicRecords(
-        as_of=as_of,
-        cutoff=cutoff,
-        patient_ids=patient_ids,
-        patients=load_patients(engine, patient_ids),
-        scored=score_assessments(load_assessments(engine, patient_ids, up_to=cutoff), rules),
-        sessions=load_sessions(engine, patient_ids, up_to=cutoff),
-        actions=load_flag_actions(engine, patient_ids, up_to=cutoff),
-    )
+    with cycle_collector_paused():  # hundreds of thousands of rows pass through Python tuples
+        return ClinicRecords(
+            as_of=as_of,
+            cutoff=cutoff,
+            patient_ids=patient_ids,
+            patients=load_patients(engine, patient_ids),
+            scored=score_assessments(load_assessments(engine, patient_ids, up_to=cutoff), rules),
+            sessions=load_sessions(engine, patient_ids, up_to=cutoff),
+            actions=load_flag_actions(engine, patient_ids, up_to=cutoff),
+        )
 
 
 def clinic_blocks(
@@ -167,11 +169,17 @@ def replay_flags(
     if records is None:
         blocks = _blocks(engine, as_of, patient_ids, rules)
         return [episode for block in blocks for episode in replay_flags(engine, rules=rules, records=block)]
-    episodes = _evaluate(records, rules)
-    stored = _comparable(load_flag_keys(engine, records.patient_ids), records.cutoff)
-    return [
-        episode if flag is None else replace(episode, flag_id=flag.id) for episode, flag in _match(episodes, stored)
-    ]
+    with cycle_collector_paused():  # as for the records: many small objects, no cycles
+        episodes = _evaluate(records, rules)
+        stored = _comparable(load_flag_keys(engine, records.patient_ids), records.cutoff)
+        paired = []
+        for episode, flag in _match(episodes, stored):
+            if flag is not None:
+                # The episodes were made for this call alone, so each takes its stored id in place
+                # (`dataclasses.replace` of 170,000 episodes a night costs a tenth of the evaluation).
+                object.__setattr__(episode, "flag_id", flag.id)
+            paired.append(episode)
+    return paired
 
 
 def open_flags(

@@ -79,10 +79,16 @@ def _let_second_writer_queue(engine: Engine, process: subprocess.Popen[str]) -> 
 
 
 def _counts(engine: Engine) -> tuple[int, int]:
-    with read_session(engine) as session:  # one snapshot for both counts
-        patients = session.scalar(select(func.count()).select_from(Patient)) or 0
-        assessments = session.scalar(select(func.count()).select_from(Assessment)) or 0
-    return int(patients), int(assessments)
+    # One statement, so one snapshot for both counts: under PostgreSQL's READ COMMITTED each
+    # statement of a transaction takes its own, and an import committing between two of them
+    # was counted as (0 patients, all assessments).
+    both = select(
+        select(func.count()).select_from(Patient).scalar_subquery(),
+        select(func.count()).select_from(Assessment).scalar_subquery(),
+    )
+    with read_session(engine) as session:
+        patients, assessments = session.execute(both).one()
+    return int(patients or 0), int(assessments or 0)
 
 
 def _finish(process: subprocess.Popen[str]) -> tuple[int, str, str]:
