@@ -4,7 +4,8 @@ A network that has been running holds its flags and their history: the caseload 
 evaluation read them back. `services.flags.evaluate_and_store` writes through the ORM one
 flag at a time (right for a nightly delta, slow for a first fill of 10,000 patients), so
 the generator replays the same episodes with the same engine (`replay_flags`) and writes
-the same rows — a flag per episode, its `system` transitions — in bulk. A later
+the same rows — a flag per episode, its `system` transitions — in bulk, and records the day
+they were evaluated for, as the nightly run does (so views read them). A later
 `manage.py evaluate` finds every one of them matched and nothing to do.
 """
 
