@@ -22,7 +22,7 @@ from clinical.lifecycle import SYSTEM
 from clinical.rules import DEFAULT_RULES
 from db.meta import mark_flags_evaluated
 from db.models import Flag, FlagTransition
-from services.flags import replay_flags
+from services.flags import picture_cutoff, replay_flags
 
 _FLAG_COLUMNS = (
     "id",
@@ -42,6 +42,7 @@ _TRANSITION_COLUMNS = ("flag_id", "at", "actor", "action", "acknowledgement", "n
 
 def store_nightly_flags(engine: Engine, as_of: dt.date) -> int:
     """Replay every flag of the network as of the day and store them; returns how many flags."""
+    cutoff = picture_cutoff(as_of)  # no later than the replay's own: a session begun since is replayed
     flags: list[tuple[Any, ...]] = []
     steps: list[tuple[Any, ...]] = []
     for flag_id, episode in enumerate(replay_flags(engine, as_of), start=1):
@@ -75,7 +76,7 @@ def store_nightly_flags(engine: Engine, as_of: dt.date) -> int:
                     connection.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in batch])
     # As the nightly `evaluate` does: the stored flags are the picture as of this day.
     with Session(engine) as session:
-        mark_flags_evaluated(session, as_of, DEFAULT_RULES.label())
+        mark_flags_evaluated(session, as_of, DEFAULT_RULES.label(), cutoff)
         session.commit()
     return len(flags)
 

@@ -41,16 +41,18 @@ def mark_demo_database(session: Session) -> None:
     set_value(session, DEMO_DATABASE_KEY, "true")
 
 
-# The day (and rule set) of the last evaluation of the whole clinic whose stored flags no
-# record written since has made stale: "2026-12-06 2026.1". Views read the stored flags
-# instead of replaying them only while this names their day; every import forgets it in
-# the transaction that writes the records, and the evaluation after it writes it again.
+# The last evaluation of the whole clinic whose stored flags no record written since has
+# made stale: its day, rule set and cut-off (records before that moment counted), as
+# "2026-12-06 2026.1 2026-12-06T07:00:00+00:00". Views read the stored flags instead of
+# replaying them only while this names their day; every import forgets it in the
+# transaction that writes the records, and the evaluation after it writes it again.
+# Any other way of writing records must forget it in its transaction too.
 FLAGS_EVALUATED_KEY = "flags_evaluated"
 
 
-def mark_flags_evaluated(session: Session, as_of: dt.date, rule_set: str) -> None:
-    """The stored flags are the whole clinic's picture as of `as_of` (the caller commits)."""
-    set_value(session, FLAGS_EVALUATED_KEY, f"{as_of.isoformat()} {rule_set}")
+def mark_flags_evaluated(session: Session, as_of: dt.date, rule_set: str, cutoff: dt.datetime) -> None:
+    """The stored flags are the whole clinic's picture as of `as_of`, from the records before `cutoff`."""
+    set_value(session, FLAGS_EVALUATED_KEY, f"{as_of.isoformat()} {rule_set} {cutoff.astimezone(dt.UTC).isoformat()}")
 
 
 def forget_flags_evaluated(session: Session) -> None:
@@ -58,6 +60,9 @@ def forget_flags_evaluated(session: Session) -> None:
     session.execute(delete(Meta).where(Meta.key == FLAGS_EVALUATED_KEY))
 
 
-def flags_evaluated_for(session: Session, as_of: dt.date, rule_set: str) -> bool:
-    """True when the stored flags are the whole clinic's picture as of `as_of` under `rule_set`."""
-    return get_value(session, FLAGS_EVALUATED_KEY) == f"{as_of.isoformat()} {rule_set}"
+def flags_evaluated_up_to(session: Session, as_of: dt.date, rule_set: str) -> dt.datetime | None:
+    """The cut-off of the stored whole-clinic picture as of `as_of` under `rule_set`, or None when there is none."""
+    parts = (get_value(session, FLAGS_EVALUATED_KEY) or "").split(" ")
+    if len(parts) != 3 or parts[0] != as_of.isoformat() or parts[1] != rule_set:
+        return None
+    return dt.datetime.fromisoformat(parts[2])

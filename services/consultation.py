@@ -43,7 +43,7 @@ from services.access import AccessDenied, patients_in_scope
 from services.auth import CurrentUser
 from services.caseload import sort_key
 from services.deidentified_view import pseudonym_key as key_for_pseudonyms
-from services.flags import flags_current, picture_cutoff
+from services.flags import flags_current, moved_on, picture_cutoff
 from services.flags import today as clinic_today
 from services.patient_records import PatientRecords, SiStatus, load_patient_records, load_patients
 from services.views import CaseloadRow, FlagSummary
@@ -185,19 +185,21 @@ def _load(
     Today (the usual case) the open flags are the stored ones — kept current by the evaluation
     after every import and the nightly `evaluate` — so ten caseloads load without replaying
     every flag. A past day, or a day whose stored flags are not known to be current
-    (`services.flags.flags_current`), replays the flags as of that day instead.
+    (`services.flags.flags_current`, or a session has begun since they were evaluated:
+    `moved_on`), replays the flags as of that day instead.
     """
-    if (as_of is not None and as_of != clinic_today()) or not flags_current(engine, clinic_today(), rules=rules):
-        records = load_patient_records(engine, patient_ids, as_of=as_of, rules=rules)
+    day = clinic_today()
+    evaluated_up_to = flags_current(engine, day, rules=rules) if as_of in (None, day) else None
+    cutoff = picture_cutoff(day)
+    sessions = frames.load_sessions(engine, patient_ids)
+    if evaluated_up_to is None or moved_on(sessions, evaluated_up_to, cutoff):
+        records = load_patient_records(engine, patient_ids, as_of=as_of, rules=rules, replay=True)
         flags = [_open_flag(episode) for episodes in records.open_flags.values() for episode in episodes]
         return records, flags
     tz = clinic_timezone()
-    day = clinic_today()
-    cutoff = picture_cutoff(day)
     patients = load_patients(engine, patient_ids)
     needed = ["PHQ-9", "C-SSRS", *rules.si_items]  # outcomes, the latest PHQ-9, and every SI answer
     assessments = frames.load_assessments(engine, patient_ids, up_to=cutoff, instruments=sorted(set(needed)))
-    sessions = frames.load_sessions(engine, patient_ids)
     scored = score_assessments(assessments, rules)
     outcomes = compute_outcomes(scored, sessions[sessions["started_at"] < cutoff], as_of=day, tz=tz, rules=rules)
     stored, flags = _stored_open_flags(engine, patient_ids)

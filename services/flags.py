@@ -220,7 +220,7 @@ def evaluate_and_store(
             _store(uow.session, pairs, [f for f in stored if f.is_open and f.id not in matched], cutoff, counts)
             open_now += sum(1 for episode in episodes if episode.is_open)
         if patient_ids is None:
-            meta.mark_flags_evaluated(uow.session, as_of, rules.label())
+            meta.mark_flags_evaluated(uow.session, as_of, rules.label(), cutoff)
         uow.commit()
     return EvaluationSummary(
         as_of=as_of,
@@ -232,16 +232,28 @@ def evaluate_and_store(
     )
 
 
-def flags_current(engine: Engine, as_of: dt.date, *, rules: Rules = DEFAULT_RULES) -> bool:
-    """True when the stored flags are the picture as of `as_of`, so a view may read them instead of replaying.
+def flags_current(engine: Engine, as_of: dt.date, *, rules: Rules = DEFAULT_RULES) -> dt.datetime | None:
+    """The cut-off of the stored flags when they are the picture as of `as_of`, else None.
 
-    That holds from a whole-clinic evaluation for that day (the one after every import, the
+    They are from a whole-clinic evaluation for that day (the one after every import, the
     nightly `evaluate`) until records are next written: an import forgets it in the same
     transaction. Clinicians' actions and per-patient evaluations keep the stored flags in
-    step with the replay, so they leave it standing.
+    step with the replay, so they leave it standing. One thing changes the picture without
+    a write: a session scheduled after the cut-off that has begun since. `moved_on` names
+    the patients with one; their flags must be replayed.
     """
     with read_session(engine) as session:
-        return meta.flags_evaluated_for(session, as_of, rules.label())
+        return meta.flags_evaluated_up_to(session, as_of, rules.label())
+
+
+def moved_on(sessions: pd.DataFrame, evaluated_up_to: dt.datetime, cutoff: dt.datetime) -> set[str]:
+    """Patients with a session that began between the evaluation's cut-off and this one.
+
+    It was scheduled when their flags were stored and counts now (a dose without blood
+    pressure, the start of the integration window), so their stored flags may be stale.
+    """
+    started = sessions["started_at"]
+    return set(sessions.loc[(started >= evaluated_up_to) & (started < cutoff), "patient_id"])
 
 
 def _evaluate(records: ClinicRecords, rules: Rules) -> list[FlagEpisode]:

@@ -27,7 +27,7 @@ from db import frames
 from db.engine import read_session
 from db.models import Patient
 from db.settings import clinic_timezone
-from services.flags import evaluate_and_store, flags_current, picture_cutoff
+from services.flags import evaluate_and_store, flags_current, moved_on, picture_cutoff
 from services.flags import today as clinic_today
 
 
@@ -170,13 +170,15 @@ def load_patient_records(
     as_of: dt.date | None = None,
     rules: Rules = DEFAULT_RULES,
     store_flags: bool = False,
+    replay: bool = False,
 ) -> PatientRecords:
     """Load and score the records of allowed patients, as of a day (default today, clinic time).
 
     With `store_flags`, the flags are evaluated and stored first (SPEC §6: "when a page needs
     them") unless the stored ones are current for the day, so every open flag has a stored id
-    a clinician can act on. Without it, the open flags are the stored ones when those are
-    current (`services.flags.flags_current`), else a read-only replay.
+    a clinician can act on. Without it, the open flags are the stored ones of the patients
+    whose stored flags are current (`services.flags.flags_current`, `moved_on`) and a
+    read-only replay for the others; with `replay`, a replay for all of them.
     """
     tz = clinic_timezone()
     as_of = as_of or clinic_today()
@@ -188,23 +190,24 @@ def load_patient_records(
     done_sessions = sessions[sessions["started_at"] < cutoff]
     scored = score_assessments(assessments, rules)
     outcomes = compute_outcomes(scored, done_sessions, as_of=as_of, tz=tz, rules=rules)
+    # Whose stored flags are the picture as of the day (see `services.flags.flags_current`).
+    evaluated_up_to = None if replay or not ids else flags_current(engine, as_of, rules=rules)
+    stale = set(ids) if evaluated_up_to is None else moved_on(sessions, evaluated_up_to, cutoff)
+    current = [pid for pid in ids if pid not in stale]
     stored: list[frames.StoredFlag] = []
     if not ids:
         flags: list[Any] = []
     elif store_flags:
-        if not flags_current(engine, as_of, rules=rules):
-            evaluate_and_store(engine, as_of, patient_ids=ids, rules=rules)
+        if stale:
+            evaluate_and_store(engine, as_of, patient_ids=sorted(stale), rules=rules)
         stored = frames.load_stored_flags(engine, ids)
         flags = [flag for flag in stored if flag.is_open]
-    elif flags_current(engine, as_of, rules=rules):
-        # The whole clinic was evaluated for this day and no record was written since: the
-        # stored open flags are the replay's picture, read with one indexed query.
-        flags = frames.load_open_flags(engine, ids)
     else:
-        # A read-only replay on the frames already loaded (no second read of the records).
-        actions = frames.load_flag_actions(engine, ids, up_to=cutoff)
-        episodes = evaluate_flags(patients, scored, done_sessions, actions, as_of=as_of, tz=tz, rules=rules)
-        flags = [episode for episode in episodes if episode.is_open]
+        # Current patients: the stored open flags (one indexed query). The others: a
+        # read-only replay on the frames already loaded (no second read of the records).
+        flags = frames.load_open_flags(engine, current) if current else []
+        if stale:
+            flags += _replayed_open_flags(patients, scored, done_sessions, stale, as_of, cutoff, engine, tz, rules)
     flags_by_patient: dict[str, list[Any]] = {}
     for flag in flags:
         flags_by_patient.setdefault(flag.patient_id, []).append(flag)
@@ -221,6 +224,31 @@ def load_patient_records(
         stored_flags=stored,
         rules=rules,
     )
+
+
+def _replayed_open_flags(
+    patients: pd.DataFrame,
+    scored: pd.DataFrame,
+    sessions: pd.DataFrame,
+    patient_ids: set[str],
+    as_of: dt.date,
+    cutoff: dt.datetime,
+    engine: Engine,
+    tz: ZoneInfo,
+    rules: Rules,
+) -> list[Any]:
+    mine = sorted(patient_ids)
+    actions = frames.load_flag_actions(engine, mine, up_to=cutoff)
+    episodes = evaluate_flags(
+        patients[patients["patient_id"].isin(patient_ids)],
+        scored[scored["patient_id"].isin(patient_ids)],
+        sessions[sessions["patient_id"].isin(patient_ids)],
+        actions,
+        as_of=as_of,
+        tz=tz,
+        rules=rules,
+    )
+    return [episode for episode in episodes if episode.is_open]
 
 
 def _si_by_patient(scored: pd.DataFrame, tz: ZoneInfo) -> dict[str, SiStatus]:

@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 
 from db.engine import UnitOfWork
 from db.meta import forget_flags_evaluated
+from db.models import Session
 from services import clock, flags, imports
 from services.auth import CurrentUser
 from services.caseload import caseload
@@ -111,6 +112,26 @@ def test_an_import_that_evaluates_leaves_the_stored_flags_current(clinic: Engine
     report = imports.import_paths(clinic, [csv], actor="admin")
     assert report.committed and report.flag_evaluation_error is None
     assert flags_current(clinic, NOW.date())
+
+
+def test_a_session_that_begins_after_the_evaluation_is_replayed(clinic: Engine) -> None:
+    """A dose scheduled for this afternoon, still without blood pressure, counts once it has begun."""
+    dose_at = NOW + dt.timedelta(hours=2)
+    with UnitOfWork(clinic) as uow:
+        uow.session.add(Session(patient_id="KAP-0003", started_at=dose_at, kind="dosing", clinician="therapist"))
+        uow.commit()
+    evaluate_and_store(clinic, NOW.date())
+    therapist = USERS["therapist"]
+    assert not any(kind == "vitals_missing" for kind, _, _ in _open_flags(caseload(clinic, therapist))["KAP-0003"])
+
+    clock.set_clock(_ticking_from(dose_at + dt.timedelta(hours=1)))
+    assert flags_current(clinic, NOW.date())  # nothing was written: the stored picture is of this day
+    assert ("vitals_missing", "moderate", "new") in _open_flags(caseload(clinic, therapist))["KAP-0003"]
+    assert ("vitals_missing", "moderate", "new") in _open_flags(caseload(clinic, USERS["supervisor"]))["KAP-0003"]
+    team = consultation_view(clinic, USERS["supervisor"])
+    assert ("vitals_missing", "moderate", "new") in next(c for c in team.cases if c.key == "KAP-0003").open_flags
+    card = next(c for c in patient_view(clinic, therapist, "KAP-0003").flags if c.kind == "vitals_missing")
+    assert card.flag_id is not None  # the patient page stored it, so it can be acknowledged
 
 
 @pytest.fixture
