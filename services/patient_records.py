@@ -237,6 +237,7 @@ def _replayed_open_flags(
     tz: ZoneInfo,
     rules: Rules,
 ) -> list[Any]:
+    """The open flags of these patients, replayed from the frames already loaded (writes nothing)."""
     mine = sorted(patient_ids)
     actions = frames.load_flag_actions(engine, mine, up_to=cutoff)
     episodes = evaluate_flags(
