@@ -223,6 +223,7 @@ def load_open_flags(engine: Engine, patient_ids: Sequence[str]) -> list[OpenFlag
     flags: list[OpenFlagRow] = []
     with engine.connect() as connection:
         for ids in _chunks(patient_ids):
+            assert ids is not None  # some patients' flags, never the whole table's
             flags += [OpenFlagRow(*row) for row in connection.execute(query.where(Flag.patient_id.in_(ids)))]
     return flags
 
