@@ -213,11 +213,12 @@ class OpenFlagRow:
     level: str
     status: str
     since: dt.date
+    raised_at: dt.datetime
 
 
 def load_open_flags(engine: Engine, patient_ids: Sequence[str]) -> list[OpenFlagRow]:
     """The stored open flags of these patients (one indexed query per 5,000 patients)."""
-    query = select(Flag.id, Flag.patient_id, Flag.kind, Flag.level, Flag.status, Flag.since).where(
+    query = select(Flag.id, Flag.patient_id, Flag.kind, Flag.level, Flag.status, Flag.since, Flag.raised_at).where(
         Flag.is_open.is_(True)
     )
     flags: list[OpenFlagRow] = []

@@ -167,16 +167,6 @@ def _audit(engine: Engine, user: CurrentUser, outcome: str, *, scope: str, deide
     audit.write(engine, entry, clock.now())
 
 
-@dataclass(frozen=True)
-class _StoredOpenFlag:
-    """An open flag as stored by the last evaluation: what the case list needs of it."""
-
-    patient_id: str
-    kind: str
-    level: str
-    status: str
-
-
 def _load(
     engine: Engine, patient_ids: list[str], as_of: dt.date | None, rules: Rules
 ) -> tuple[PatientRecords, list[OpenFlag]]:
@@ -190,12 +180,12 @@ def _load(
     """
     day = clinic_today()
     evaluated_up_to = flags_current(engine, day, rules=rules) if as_of in (None, day) else None
+    if evaluated_up_to is None:
+        return _replayed(engine, patient_ids, as_of, rules)
     cutoff = picture_cutoff(day)
     sessions = frames.load_sessions(engine, patient_ids)
-    if evaluated_up_to is None or moved_on(sessions, evaluated_up_to, cutoff):
-        records = load_patient_records(engine, patient_ids, as_of=as_of, rules=rules, replay=True)
-        flags = [_open_flag(episode) for episodes in records.open_flags.values() for episode in episodes]
-        return records, flags
+    if moved_on(sessions, evaluated_up_to, cutoff):
+        return _replayed(engine, patient_ids, as_of, rules)
     tz = clinic_timezone()
     patients = load_patients(engine, patient_ids)
     needed = ["PHQ-9", "C-SSRS", *rules.si_items]  # outcomes, the latest PHQ-9, and every SI answer
@@ -218,31 +208,29 @@ def _load(
     return records, flags
 
 
+def _replayed(
+    engine: Engine, patient_ids: list[str], as_of: dt.date | None, rules: Rules
+) -> tuple[PatientRecords, list[OpenFlag]]:
+    records = load_patient_records(engine, patient_ids, as_of=as_of, rules=rules, replay=True)
+    flags = [_open_flag(episode) for episodes in records.open_flags.values() for episode in episodes]
+    return records, flags
+
+
 def _stored_open_flags(engine: Engine, patient_ids: list[str]) -> tuple[dict[str, list[Any]], list[OpenFlag]]:
     """Open flags of the scope and their transitions (two indexed queries), for the case list and the waits."""
-    rows: list[Any] = []
+    rows = frames.load_open_flags(engine, patient_ids)
     steps: dict[int, list[Transition]] = {}
     with read_session(engine) as session:
-        for chunk in _chunks(patient_ids):
-            found = session.execute(
-                select(Flag.id, Flag.patient_id, Flag.kind, Flag.level, Flag.status, Flag.raised_at).where(
-                    Flag.is_open.is_(True), Flag.patient_id.in_(chunk)
-                )
-            ).all()
-            rows += found
-            ids = [row.id for row in found if row.status == "new"]
-            for flag_ids in _chunks(ids):
-                history = select(
-                    FlagTransition.flag_id, FlagTransition.at, FlagTransition.actor, FlagTransition.action
-                ).where(FlagTransition.flag_id.in_(flag_ids))
-                for step in session.execute(history):
-                    steps.setdefault(step.flag_id, []).append(Transition(step.at, step.actor, step.action))
+        for flag_ids in _chunks([row.id for row in rows if row.status == "new"]):
+            history = select(
+                FlagTransition.flag_id, FlagTransition.at, FlagTransition.actor, FlagTransition.action
+            ).where(FlagTransition.flag_id.in_(flag_ids))
+            for step in session.execute(history):
+                steps.setdefault(step.flag_id, []).append(Transition(step.at, step.actor, step.action))
     by_patient: dict[str, list[Any]] = {}
     flags = []
     for row in rows:
-        by_patient.setdefault(row.patient_id, []).append(
-            _StoredOpenFlag(row.patient_id, row.kind, row.level, row.status)
-        )
+        by_patient.setdefault(row.patient_id, []).append(row)
         since = waiting_since(steps.get(row.id, []), row.raised_at) if row.status == "new" else None
         flags.append(OpenFlag(row.patient_id, row.kind, row.level, row.status, since))
     return by_patient, flags
